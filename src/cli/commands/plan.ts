@@ -1,0 +1,12 @@
+import type { Command } from "commander";
+import { UserError } from "../../errors/index.ts";
+
+// Placeholder until this command lands; its owner replaces this file.
+export function register(program: Command): void {
+  program
+    .command("plan")
+    .description("(not yet implemented)")
+    .action(() => {
+      throw new UserError("plan is not implemented yet");
+    });
+}

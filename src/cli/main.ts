@@ -1,0 +1,39 @@
+import { Command, CommanderError } from "commander";
+import { isUserError } from "../errors/index.ts";
+import { registerCommands } from "./commands/index.ts";
+
+/**
+ * Entry point of `bin/populace`. User errors (bad spec, missing data, bad CSV) print one clear
+ * line and exit 2; anything else is a bug: it prints the message and, with POPULACE_DEBUG=1,
+ * the stack.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("populace")
+    .description("Behavioural research with LLM-simulated people")
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserError(error)) {
+      process.stderr.write(`populace: error: ${error.message}\n`);
+      return 2;
+    }
+    const e = error as Error;
+    process.stderr.write(`populace: internal error: ${e?.message ?? String(error)}\n`);
+    if (process.env.POPULACE_DEBUG) process.stderr.write(`${e?.stack ?? ""}\n`);
+    else process.stderr.write("(set POPULACE_DEBUG=1 for the stack trace; please report this)\n");
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,2 @@
+export { type CsvTable, column, csvField, csvLine, parseCsv, readCsv, records } from "./csv.ts";
+export { dataFile, projectRoot, resolveDataDir } from "./dir.ts";

@@ -1,0 +1,96 @@
+/**
+ * The contract between the engine and anything that answers prompts: real providers (OpenAI,
+ * Anthropic, Google, Ollama, any OpenAI-compatible server), the offline statistical baseline,
+ * and the instant in-process model used by benchmarks.
+ */
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** What the engine knows about the simulated person and the items; LLMs ignore it (it is already
+ * rendered into the messages), the statistical baseline answers from it. */
+export interface Subject {
+  agentId: string;
+  attributes: Record<string, string>;
+  items: { id: string; options?: string[] }[];
+  replicate: number;
+}
+
+export interface ModelRequest {
+  messages: ChatMessage[];
+  /** generate mode: the answer must be JSON following this schema (provider structured output). */
+  schema?: { name: string; schema: Record<string, unknown> };
+  /** distribution mode: ask for first-token logprobs with this many alternatives. */
+  topLogprobs?: number;
+  temperature?: number;
+  maxOutputTokens?: number;
+  seed?: number;
+  subject?: Subject;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+/** Rate-limit state reported by the provider's response headers, when it sends them. */
+export interface RateLimitHints {
+  retryAfterMs?: number;
+  remainingRequests?: number;
+  remainingTokens?: number;
+  resetRequestsMs?: number;
+  resetTokensMs?: number;
+}
+
+export interface ModelResponse {
+  text: string;
+  /** Alternatives for the first output token (distribution mode), natural-log probabilities. */
+  firstTokenLogprobs?: { token: string; logprob: number }[];
+  usage: Usage;
+  /** Model snapshot / system fingerprint as reported by the provider. */
+  modelSnapshot?: string;
+  rateLimit?: RateLimitHints;
+}
+
+export type ProviderErrorKind =
+  | "rate_limit" // 429: retry after a wait
+  | "server" // 5xx: retry
+  | "timeout" // no answer in time: retry
+  | "network" // connection refused/reset: retry
+  | "auth" // 401/403: stop, the user must fix the key
+  | "bad_request" // 400/404/422: stop, retrying will not help
+  | "malformed"; // 200 with a body that is not the API's shape: retry
+
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  constructor(kind: ProviderErrorKind, message: string, options: { status?: number; retryAfterMs?: number } = {}) {
+    super(message);
+    this.name = "ProviderError";
+    this.kind = kind;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+  get retryable(): boolean {
+    return this.kind !== "auth" && this.kind !== "bad_request";
+  }
+}
+
+export interface LanguageModel {
+  /** Full model id as the user wrote it, e.g. "openai:gpt-4o-mini". */
+  readonly id: string;
+  /** Rate-limit bucket: one per provider endpoint + key. */
+  readonly bucket: string;
+  /** "baseline" models are statistical, not language models; reports label them so. */
+  readonly kind: "llm" | "baseline" | "instant";
+  /** Whether `topLogprobs` is honoured (distribution mode). */
+  readonly supportsLogprobs: boolean;
+  /** Makes exactly one attempt; the engine owns retries. Throws ProviderError on failure. */
+  complete(request: ModelRequest): Promise<ModelResponse>;
+}
