@@ -110,7 +110,8 @@ export function records(table: CsvTable): Record<string, string>[] {
 /** Quote a value for CSV output when needed. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const s = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const s =
+    typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -32,10 +32,16 @@ export interface ModelRequest {
 }
 
 export interface Usage {
+  /** All prompt tokens, cached ones included. */
   inputTokens: number;
+  /** Prompt tokens read from the provider's prompt cache (billed at the cached rate). */
   cachedInputTokens: number;
+  /** All output tokens, reasoning tokens included. */
   outputTokens: number;
+  /** Hidden reasoning/thinking tokens (billed as output). */
   reasoningTokens: number;
+  /** Prompt tokens written to the cache where the provider bills them apart (Anthropic). */
+  cacheWriteInputTokens?: number;
 }
 
 /** Rate-limit state reported by the provider's response headers, when it sends them. */

@@ -75,11 +75,11 @@ export function createRng(seed: number | string): Rng {
     },
     weighted(weights) {
       let total = 0;
-      for (const w of weights) total += w > 0 ? w : 0;
+      for (const w of weights) total += Math.max(w, 0);
       if (!(total > 0)) throw new Error("weighted draw needs a positive weight");
       let u = next() * total;
       for (let i = 0; i < weights.length; i++) {
-        const w = weights[i] > 0 ? weights[i] : 0;
+        const w = Math.max(weights[i], 0);
         if (u < w) return i;
         u -= w;
       }

@@ -1,12 +1,31 @@
 import type { Command } from "commander";
 import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
+import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
+import { register as results } from "./results.ts";
+import { register as run } from "./run.ts";
+import { register as schema } from "./schema.ts";
+import { register as validate } from "./validate.ts";
 
-/** Every CLI command lives in its own file and registers itself here. */
+/** Every CLI command lives in its own file and registers itself here, in pipeline order. */
 export function registerCommands(program: Command): void {
-  for (const register of [compare, effects, regress, calibrate, plan, mockLlm]) register(program);
+  for (const register of [
+    demo,
+    validate,
+    schema,
+    run,
+    results,
+    compare,
+    effects,
+    regress,
+    calibrate,
+    plan,
+    mockLlm,
+  ]) {
+    register(program);
+  }
 }

@@ -1,12 +1,78 @@
 import type { Command } from "commander";
+import {
+  compareRegressions,
+  parseFormula,
+  readRows,
+  regressionReport,
+} from "../../analysis/regression/index.ts";
+import type { RobustType } from "../../analysis/stats/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { renderReport } from "../../report/index.ts";
+import { writeHtml } from "./compare.ts";
 
-// Placeholder until this command lands; its owner replaces this file.
+interface RegressFlags {
+  human: string;
+  sim: string;
+  formula: string;
+  model: string;
+  robust: string;
+  positive?: string;
+  alpha: string;
+  labels: string;
+  json?: boolean;
+  html?: string;
+  title?: string;
+}
+
+const show = (v: number | null) => (v === null ? "—" : v.toFixed(3));
+
 export function register(program: Command): void {
   program
     .command("regress")
-    .description("(not yet implemented)")
-    .action(() => {
-      throw new UserError("regress is not implemented yet");
+    .description("Fit the same regression to human and simulated data and compare coefficients")
+    .requiredOption("--human <file>", "human data: CSV, one row per observation")
+    .requiredOption("--sim <file>", "simulated data, same columns")
+    .requiredOption("--formula <f>", 'model "outcome ~ x1 + x2" (text columns become dummies)')
+    .option("--model <m>", "ols | logistic", "ols")
+    .option("--robust <type>", "none | HC0 | HC1 | HC3 (logistic: none = model SEs, else sandwich)", "HC1")
+    .option("--positive <value>", "logistic: text outcome counted as 1")
+    .option("--alpha <a>", "1 − confidence level", "0.05")
+    .option("--labels <human,sim>", "names of the two sides", "human,simulated")
+    .option("--json", "print one JSON document")
+    .option("--html <file>", "write a self-contained HTML report")
+    .option("--title <text>", "title of the HTML report")
+    .action((f: RegressFlags) => {
+      if (f.model !== "ols" && f.model !== "logistic")
+        throw new UserError(`--model must be ols or logistic, got "${f.model}"`);
+      if (!["none", "HC0", "HC1", "HC3"].includes(f.robust)) {
+        throw new UserError(`--robust must be none, HC0, HC1 or HC3, got "${f.robust}"`);
+      }
+      const alpha = Number(f.alpha);
+      if (!(alpha > 0 && alpha < 1))
+        throw new UserError(`--alpha must be a number in (0, 1), got "${f.alpha}"`);
+      const [human, sim, ...extra] = f.labels.split(",").map((s) => s.trim());
+      if (!human || !sim || extra.length > 0)
+        throw new UserError(`--labels expects two names "A,B", got "${f.labels}"`);
+      const res = compareRegressions(
+        readRows(f.human),
+        readRows(f.sim),
+        { ...parseFormula(f.formula), model: f.model, robust: f.robust as RobustType, positive: f.positive },
+        { alpha, labels: { human, sim } },
+      );
+      if (f.html) writeHtml(f.html, renderReport(regressionReport(res, { title: f.title })));
+      if (f.json) {
+        process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `${"term".padEnd(28)} ${human.padStart(10)} ${sim.padStart(10)}  sign  overlap  p(diff)`,
+      ];
+      for (const c of res.coefficients) {
+        lines.push(
+          `${c.term.padEnd(28)} ${show(c.human.coef).padStart(10)} ${show(c.sim.coef).padStart(10)}  ` +
+            `${c.sign_agree ? "yes " : "no  "}  ${c.ci_overlap ? "yes    " : "no     "}  ${show(c.p_difference)}`,
+        );
+      }
+      process.stdout.write(`${lines.join("\n")}\n`);
     });
 }

@@ -1,0 +1,356 @@
+import { UserError } from "../../errors/index.ts";
+import { bootstrapCI, mean, normalCdf, pearson, quantile, variance } from "../stats/index.ts";
+import { type AnswerSet, type AnswerSource, type AnswerType, loadAnswers } from "./answers.ts";
+import { entropy, jensenShannon, shares, totalVariation, wasserstein1 } from "./distances.ts";
+import { categoricalOverall, itemR, numericOverall } from "./metrics.ts";
+import { buildPairs, type Pair } from "./pairs.ts";
+
+export interface FidelityInput {
+  sim: AnswerSource;
+  human: AnswerSource;
+  /** The same humans answering again (e.g. GSS wave 2): sets the test-retest ceiling. */
+  retest?: AnswerSource;
+}
+
+export interface CompareOptions {
+  type?: AnswerType;
+  /** Person attributes (from the human file) to split metrics by. */
+  by?: string[];
+  /** Groups with fewer persons are reported but left out of the DPD. Default 10. */
+  minGroup?: number;
+  bootstrap?: { B: number; seed: number | string; alpha?: number };
+  /** Belief–action pairs of items: within-person correlation, human vs. simulated. */
+  coherence?: { belief: string; action: string }[];
+}
+
+/** JSON-ready numbers: undefined metrics are null, never NaN. */
+type Num = number | null;
+
+export interface ItemFidelity {
+  n: number;
+  n_human: number;
+  n_sim: number;
+  accuracy?: Num;
+  jsd?: Num;
+  tv?: Num;
+  entropy_human?: Num;
+  entropy_sim?: Num;
+  entropy_ratio?: Num;
+  mae?: Num;
+  r?: Num;
+  w1?: Num;
+  mean_human?: Num;
+  mean_sim?: Num;
+  variance_ratio?: Num;
+  n_retest?: number;
+  retest_accuracy?: Num;
+  retest_r?: Num;
+  /** Answer shares per option, human vs. simulated (categorical). */
+  distribution?: { answer: string; human: number; sim: number }[];
+}
+
+export interface GroupFidelity {
+  n_persons: number;
+  n_pairs: number;
+  accuracy?: Num;
+  mae?: Num;
+  normalized_accuracy_pooled?: Num;
+  in_dpd: boolean;
+}
+
+export interface SubgroupFidelity {
+  metric: "accuracy" | "mae";
+  min_group: number;
+  groups: Record<string, GroupFidelity>;
+  dpd: Num;
+  n_persons_missing: number;
+}
+
+export interface CoherenceResult {
+  belief: string;
+  action: string;
+  n: number;
+  human_r: Num;
+  sim_r: Num;
+  difference: Num;
+  /** Fisher-z test of sim_r = human_r, treating the two correlations as independent. */
+  z: Num;
+  p: Num;
+}
+
+export interface FidelityResult {
+  type: AnswerType;
+  files: { sim: string; human: string; retest?: string };
+  overall: Record<string, unknown> & { n_pairs: number; n_persons: number; n_items: number };
+  items: Record<string, ItemFidelity>;
+  subgroups: Record<string, SubgroupFidelity>;
+  coherence?: CoherenceResult[];
+}
+
+function num(x: number | undefined): Num {
+  return x !== undefined && Number.isFinite(x) ? x : null;
+}
+
+function clean<T extends object>(o: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? num(v) : v]));
+}
+
+function overallOf(groups: Pair[][], type: AnswerType, withRetest: boolean) {
+  return type === "categorical" ? categoricalOverall(groups, withRetest) : numericOverall(groups, withRetest);
+}
+
+const MAX_SCALE_POINTS = 15;
+
+function distribution(humanAll: (string | number)[], simAll: (string | number)[]) {
+  const hs = shares(humanAll);
+  const ss = shares(simAll);
+  let options = [...new Set([...hs.keys(), ...ss.keys()])];
+  if (typeof humanAll[0] === "number") options = options.sort((a, b) => Number(a) - Number(b));
+  return options.map((answer) => ({ answer, human: hs.get(answer) ?? 0, sim: ss.get(answer) ?? 0 }));
+}
+
+function itemFidelity(
+  pairs: Pair[],
+  humanAll: (string | number)[],
+  simAll: (string | number)[],
+  type: AnswerType,
+): ItemFidelity {
+  const out: ItemFidelity = { n: pairs.length, n_human: humanAll.length, n_sim: simAll.length };
+  const triples = pairs.filter((p) => p.retest !== undefined);
+  if (type === "categorical") {
+    out.accuracy = num(pairs.filter((p) => p.sim === p.human).length / pairs.length);
+    out.jsd = num(jensenShannon(humanAll, simAll));
+    out.tv = num(totalVariation(humanAll, simAll));
+    const hH = entropy(humanAll);
+    const hS = entropy(simAll);
+    out.entropy_human = num(hH);
+    out.entropy_sim = num(hS);
+    out.entropy_ratio = num(hH > 0 ? hS / hH : Number.NaN);
+    out.distribution = distribution(humanAll, simAll);
+    if (triples.length > 0) {
+      out.n_retest = triples.length;
+      out.retest_accuracy = num(triples.filter((p) => p.retest === p.human).length / triples.length);
+    }
+  } else {
+    const h = humanAll as number[];
+    const s = simAll as number[];
+    let abs = 0;
+    for (const p of pairs) abs += Math.abs((p.sim as number) - (p.human as number));
+    out.mae = num(abs / pairs.length);
+    out.r = num(
+      itemR(
+        pairs.map((p) => p.sim as number),
+        pairs.map((p) => p.human as number),
+      ),
+    );
+    out.w1 = num(wasserstein1(h, s));
+    out.mean_human = num(mean(h));
+    out.mean_sim = num(mean(s));
+    const vh = variance(h);
+    out.variance_ratio = num(vh > 0 ? variance(s) / vh : Number.NaN);
+    // Shares per value only make sense for scales with few points (e.g. Likert items).
+    if (new Set([...h, ...s]).size <= MAX_SCALE_POINTS) out.distribution = distribution(h, s);
+    if (triples.length > 0) {
+      out.n_retest = triples.length;
+      out.retest_r = num(
+        itemR(
+          triples.map((p) => p.retest as number),
+          triples.map((p) => p.human as number),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function subgroups(
+  by: string[],
+  human: AnswerSet,
+  persons: string[],
+  pairsOf: Map<string, Pair[]>,
+  type: AnswerType,
+  minGroup: number,
+  withRetest: boolean,
+): Record<string, SubgroupFidelity> {
+  const out: Record<string, SubgroupFidelity> = {};
+  for (const col of by) {
+    if (!human.attributeNames.includes(col)) {
+      throw new UserError(
+        `--by ${col}: the human file has no person attribute "${col}" ` +
+          `(attributes: ${human.attributeNames.join(", ") || "none"})`,
+        { where: human.name },
+      );
+    }
+    const members = new Map<string, Pair[][]>();
+    let missing = 0;
+    for (const person of persons) {
+      const v = human.attributes.get(person)?.get(col);
+      if (v === undefined) {
+        missing++;
+        continue;
+      }
+      const list = members.get(v) ?? [];
+      list.push(pairsOf.get(person)!);
+      members.set(v, list);
+    }
+    const metric = type === "categorical" ? "accuracy" : "mae";
+    const groups: Record<string, GroupFidelity> = {};
+    const eligible: number[] = [];
+    for (const [value, groupPairs] of [...members].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const o = overallOf(groupPairs, type, withRetest) as unknown as Record<string, number>;
+      const inDpd = groupPairs.length >= minGroup;
+      const g: GroupFidelity = { n_persons: groupPairs.length, n_pairs: o.n_pairs, in_dpd: inDpd };
+      g[metric] = num(o[metric]);
+      if (withRetest && type === "categorical")
+        g.normalized_accuracy_pooled = num(o.normalized_accuracy_pooled);
+      groups[value] = g;
+      if (inDpd && Number.isFinite(o[metric])) eligible.push(o[metric]);
+    }
+    const dpd = eligible.length >= 2 ? Math.max(...eligible) - Math.min(...eligible) : Number.NaN;
+    out[col] = { metric, min_group: minGroup, groups, dpd: num(dpd), n_persons_missing: missing };
+  }
+  return out;
+}
+
+function numericAnswers(set: AnswerSet, person: string, item: string): number | undefined {
+  const v = set.answers.get(person)?.get(item);
+  if (v === undefined) return undefined;
+  const x = typeof v === "number" ? v : Number(v);
+  if (!Number.isFinite(x)) {
+    throw new UserError(
+      `coherence needs numeric answers, but person "${person}" answered "${v}" to "${item}"`,
+      {
+        where: set.name,
+      },
+    );
+  }
+  return x;
+}
+
+function coherence(pairsOfItems: { belief: string; action: string }[], sim: AnswerSet, human: AnswerSet) {
+  return pairsOfItems.map(({ belief, action }): CoherenceResult => {
+    const hb: number[] = [];
+    const ha: number[] = [];
+    const sb: number[] = [];
+    const sa: number[] = [];
+    // The same persons on both sides, so a difference is not a difference of samples.
+    for (const person of human.answers.keys()) {
+      const values = [
+        numericAnswers(human, person, belief),
+        numericAnswers(human, person, action),
+        numericAnswers(sim, person, belief),
+        numericAnswers(sim, person, action),
+      ];
+      if (values.some((v) => v === undefined)) continue;
+      hb.push(values[0]!);
+      ha.push(values[1]!);
+      sb.push(values[2]!);
+      sa.push(values[3]!);
+    }
+    const rh = pearson(hb, ha);
+    const rs = pearson(sb, sa);
+    const n = hb.length;
+    const z = n > 3 ? (Math.atanh(rs) - Math.atanh(rh)) / Math.sqrt(2 / (n - 3)) : Number.NaN;
+    return {
+      belief,
+      action,
+      n,
+      human_r: num(rh),
+      sim_r: num(rs),
+      difference: num(rs - rh),
+      z: num(z),
+      p: num(2 * (1 - normalCdf(Math.abs(z)))),
+    };
+  });
+}
+
+/**
+ * Individual-level fidelity of simulated answers to the same people's real answers
+ * (DESIGN §6): accuracy or MAE/correlation, normalized by the humans' own test-retest
+ * agreement when a retest file is given, per item distribution distances, subgroup DPD,
+ * heterogeneity and belief–action coherence, with person-bootstrap CIs on request.
+ */
+export function compareFidelity(input: FidelityInput, opts: CompareOptions = {}): FidelityResult {
+  const type = opts.type ?? "categorical";
+  if (type !== "categorical" && type !== "numeric") {
+    throw new UserError(`--type must be categorical or numeric, got "${type}"`);
+  }
+  const minGroup = opts.minGroup ?? 10;
+  const sim = loadAnswers(input.sim, type, "sim");
+  const human = loadAnswers(input.human, type, "human");
+  const retest = input.retest !== undefined ? loadAnswers(input.retest, type, "retest") : undefined;
+  const { persons, pairsOf } = buildPairs(sim, human, retest);
+  if (persons.length === 0) {
+    throw new UserError(
+      `no (person_id, item) has an answer in both ${sim.name} and ${human.name}; ` +
+        "check that person ids and item names match",
+    );
+  }
+  const withRetest = retest !== undefined;
+  const groups = persons.map((p) => pairsOf.get(p)!);
+
+  const byItemPairs = new Map<string, Pair[]>();
+  for (const item of human.byItem.keys()) if (sim.byItem.has(item)) byItemPairs.set(item, []);
+  for (const list of groups) for (const p of list) byItemPairs.get(p.item)!.push(p);
+  const items: Record<string, ItemFidelity> = {};
+  for (const [item, pairs] of byItemPairs) {
+    items[item] = itemFidelity(pairs, human.byItem.get(item)!, sim.byItem.get(item)!, type);
+  }
+
+  const main = overallOf(groups, type, withRetest);
+  const overall: FidelityResult["overall"] = {
+    n_pairs: main.n_pairs,
+    n_persons: persons.length,
+    n_items: [...byItemPairs.values()].filter((p) => p.length > 0).length,
+    ...clean(main),
+  };
+  const ratioKey = type === "categorical" ? "entropy_ratio" : "variance_ratio";
+  const ratios = Object.values(items)
+    .map((i) => i[ratioKey])
+    .filter((v): v is number => typeof v === "number")
+    .sort((a, b) => a - b);
+  overall.heterogeneity = {
+    measure: type === "categorical" ? "entropy" : "variance",
+    mean_ratio: num(mean(ratios)),
+    median_ratio: num(quantile(ratios, 0.5)),
+    n_items: ratios.length,
+  };
+
+  if (opts.bootstrap) {
+    const keys = Object.keys(main).filter(
+      (k) => !k.startsWith("n_") && typeof (main as unknown as Record<string, unknown>)[k] === "number",
+    );
+    const ci = bootstrapCI(
+      persons.length,
+      (idx) => {
+        const o = overallOf(
+          idx.map((i) => groups[i]),
+          type,
+          withRetest,
+        ) as unknown as Record<string, number>;
+        return keys.map((k) => o[k]);
+      },
+      opts.bootstrap,
+    );
+    const lower = ci.lower as number[];
+    const upper = ci.upper as number[];
+    overall.ci = Object.fromEntries(keys.map((k, j) => [k, [num(lower[j]), num(upper[j])]]));
+    overall.bootstrap = {
+      B: ci.B,
+      seed: opts.bootstrap.seed,
+      alpha: opts.bootstrap.alpha ?? 0.05,
+      unit: "person",
+      dropped: ci.dropped,
+    };
+  }
+
+  const result: FidelityResult = {
+    type,
+    files: { sim: sim.name, human: human.name, ...(retest ? { retest: retest.name } : {}) },
+    overall,
+    items,
+    subgroups: subgroups(opts.by ?? [], human, persons, pairsOf, type, minGroup, withRetest),
+  };
+  if (opts.coherence && opts.coherence.length > 0) result.coherence = coherence(opts.coherence, sim, human);
+  return result;
+}

@@ -1,0 +1,76 @@
+import { UserError } from "../../errors/index.ts";
+import { checkDesign, invertSymmetric, type Matrix, matVec, sandwich, weightedCrossprod } from "./linalg.ts";
+
+export type RobustType = "none" | "HC0" | "HC1" | "HC3";
+
+export interface OlsOptions {
+  /** Covariance estimator: classical ("none") or heteroskedasticity-consistent. Default "HC0". */
+  robust?: RobustType;
+  /** Column names, used only to name a collinear column in errors. */
+  names?: readonly string[];
+}
+
+export interface OlsFit {
+  coef: number[];
+  se: number[];
+  cov: number[][];
+  residuals: number[];
+  n: number;
+  p: number;
+  /** Residual degrees of freedom n − p. */
+  df: number;
+}
+
+/**
+ * Ordinary least squares. X holds whatever columns the caller wants (include a column of ones
+ * for an intercept). Robust covariances are the White sandwich (XᵀX)⁻¹ Xᵀ diag(ωᵢ) X (XᵀX)⁻¹
+ * with ωᵢ = eᵢ² (HC0), eᵢ²·n/(n−p) (HC1) or eᵢ²/(1−hᵢ)² (HC3).
+ */
+export function ols(x: Matrix, y: readonly number[], opts: OlsOptions = {}): OlsFit {
+  const robust = opts.robust ?? "HC0";
+  const { n, p } = checkDesign(x, y, "OLS");
+  if (n < p) {
+    throw new UserError(`OLS: ${n} observations cannot identify ${p} coefficients`);
+  }
+  const xtxInv = invertSymmetric(weightedCrossprod(x), opts.names);
+  const xty = new Array<number>(p).fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) xty[j] += x[i][j] * y[i];
+  const coef = matVec(xtxInv, xty);
+  const fitted = matVec(x, coef);
+  const residuals = y.map((v, i) => v - fitted[i]);
+  const df = n - p;
+  let cov: Matrix;
+  if (robust === "none") {
+    if (df === 0)
+      throw new UserError("OLS: classical standard errors need more observations than coefficients");
+    let rss = 0;
+    for (const e of residuals) rss += e * e;
+    const s2 = rss / df;
+    cov = xtxInv.map((row) => row.map((v) => v * s2));
+  } else {
+    let omega = residuals.map((e) => e * e);
+    if (robust === "HC1") {
+      if (df === 0) throw new UserError("OLS: HC1 standard errors need more observations than coefficients");
+      omega = omega.map((w) => (w * n) / df);
+    } else if (robust === "HC3") {
+      omega = omega.map((w, i) => {
+        const h = leverage(x[i], xtxInv);
+        // A point with leverage 1 is fitted exactly; its residual carries no information.
+        return h < 1 - 1e-12 ? w / ((1 - h) * (1 - h)) : 0;
+      });
+    } else if (robust !== "HC0") {
+      throw new UserError(`OLS: unknown robust covariance "${robust}" (use none, HC0, HC1 or HC3)`);
+    }
+    cov = sandwich(xtxInv, weightedCrossprod(x, omega));
+  }
+  const se = cov.map((row, j) => Math.sqrt(Math.max(0, row[j])));
+  return { coef, se, cov, residuals, n, p, df };
+}
+
+/** hᵢ = xᵢᵀ (XᵀX)⁻¹ xᵢ. */
+function leverage(xi: readonly number[], xtxInv: Matrix): number {
+  const v = matVec(xtxInv, xi);
+  let h = 0;
+  for (let j = 0; j < xi.length; j++) h += xi[j] * v[j];
+  return h;
+}

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { after, test } from "node:test";
+import { startMockLlm } from "../../test-support/mock-llm/index.ts";
+import { parseCsv } from "../data/index.ts";
+import { RESULT_COLUMNS } from "./commands/results.ts";
+
+// The CLI as a user runs it: bin/populace in a child process.
+const bin = resolve(import.meta.dirname, "../../bin/populace");
+const dir = mkdtempSync(join(tmpdir(), "populace-cli-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI without blocking this process (the mock server lives in it). */
+function populaceAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(bin, args, { env: { ...process.env, POPULACE_DEBUG: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (status) => done({ status, stdout, stderr }));
+  });
+}
+
+function populace(args: string[]) {
+  return spawnSync(bin, args, { encoding: "utf8", env: { ...process.env, POPULACE_DEBUG: "" } });
+}
+
+function writeSpec(name: string, people: number, extra = ""): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `name: ${name}
+population:
+  source: personas
+  personas:
+${Array.from({ length: people }, (_, i) => `    - {id: p${i + 1}, text: "I am person number ${i + 1}."}`).join("\n")}
+instrument:
+  items:
+    - {id: q1, type: multiple_choice, text: "Which do you prefer?", options: [Tea, Coffee, Water]}
+${extra}`,
+  );
+  return file;
+}
+
+test("validate lists every problem with line and path, exits 2, and prints no stack trace", () => {
+  const file = join(dir, "bad.yaml");
+  writeFileSync(
+    file,
+    "name: bad\npopulation: {source: agent-bank, n: -1}\ninstrument:\n  items:\n    - {id: q, type: multiple_choice, text: t, options: [one]}\n",
+  );
+  const r = populace(["validate", file]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad\.yaml:2:\d+ {2}population\.n: must be a positive whole number/);
+  assert.match(r.stderr, /bad\.yaml:5:\d+ {2}instrument\.items\[0\]\.options: at least 2 options/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  const ok = populace(["validate", writeSpec("fine", 2)]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /ok \(study "fine"/);
+});
+
+test("schema prints a JSON Schema; a missing spec file is a one-line error", () => {
+  const r = populace(["schema"]);
+  assert.equal(r.status, 0);
+  assert.equal(JSON.parse(r.stdout).type, "object");
+  const missing = populace(["run", join(dir, "nope.yaml")]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /^populace: error: .*nope\.yaml: cannot read study spec \(ENOENT\)\n$/);
+});
+
+test("kill -9 mid-run, then the same command resumes: nothing completed is lost or paid twice", async () => {
+  const mock = await startMockLlm({ latencyMs: 40, seed: 21 });
+  const spec = writeSpec("crash", 150);
+  const db = join(dir, "crash.db");
+  const args = ["run", spec, "--db", db, "--model", `${mock.url}/v1#mock`, "--concurrency", "4"];
+  const concurrency = 4;
+  try {
+    const child: ChildProcess = spawn(bin, args, { stdio: "ignore" });
+    // Wait until some jobs are committed, then kill without warning.
+    const deadline = Date.now() + 20_000;
+    let committed = 0;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        const peek = new DatabaseSync(db, { readOnly: true });
+        committed = (peek.prepare("SELECT COUNT(*) AS n FROM responses").get() as { n: number }).n;
+        peek.close();
+      } catch {
+        committed = 0; // the database may not exist yet
+      }
+      if (committed >= 30) break;
+    }
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    assert.ok(committed >= 30, "the run made progress before the kill");
+
+    const look = new DatabaseSync(db, { readOnly: true });
+    const before = look.prepare("SELECT job_id, answer_json FROM responses WHERE status = 'ok'").all() as {
+      job_id: string;
+      answer_json: string;
+    }[];
+    const pendingBefore = (
+      look.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status = 'pending'").get() as { n: number }
+    ).n;
+    look.close();
+    assert.ok(pendingBefore > 0, "killed before the end");
+    const requestsAtKill = mock.stats().requests;
+
+    const resumed = await populaceAsync([...args, "--json"]);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const out = JSON.parse(resumed.stdout);
+    assert.equal(out.resumed, true);
+    assert.equal(out.status, "completed");
+    assert.deepEqual(out.counts, { pending: 0, ok: 150, failed: 0 });
+
+    const after = new DatabaseSync(db, { readOnly: true });
+    const answers = new Map(
+      (
+        after.prepare("SELECT job_id, answer_json FROM responses").all() as {
+          job_id: string;
+          answer_json: string;
+        }[]
+      ).map((r) => [r.job_id, r.answer_json]),
+    );
+    after.close();
+    for (const r of before)
+      assert.equal(answers.get(r.job_id), r.answer_json, `job ${r.job_id} changed or was lost`);
+    // Calls repeated after the crash are at most the calls that were in flight when it hit.
+    const repeats = mock.stats().requests - 150;
+    assert.ok(
+      repeats >= 0 && repeats <= concurrency,
+      `repeated ${repeats} calls (at kill: ${requestsAtKill})`,
+    );
+  } finally {
+    await mock.close();
+  }
+});
+
+test("results writes one row per job and item with the documented columns", () => {
+  const spec = writeSpec("res", 5);
+  const db = join(dir, "res.db");
+  const run = populace(["run", spec, "--db", db, "--model", "baseline:demographic"]);
+  // Personas carry no demographics the baseline can use: it still answers from all respondents? No:
+  // custom questions are not GSS items, so the baseline refuses them, and each job fails with a reason.
+  assert.equal(run.status, 0, run.stderr);
+  const csv = populace(["results", "--db", db]);
+  assert.equal(csv.status, 0, csv.stderr);
+  const table = parseCsv(csv.stdout);
+  assert.deepEqual(table.header, [...RESULT_COLUMNS]);
+  assert.equal(table.rows.length, 5);
+  const status = table.header.indexOf("status");
+  const reason = table.header.indexOf("reason");
+  for (const row of table.rows) {
+    assert.equal(row[status], "failed");
+    assert.match(row[reason], /baseline/);
+  }
+  const jsonl = populace(["results", "--db", db, "--format", "jsonl"]);
+  const lines = jsonl.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.equal(lines.length, 5);
+  assert.equal(lines[0].model, "baseline:demographic");
+});

@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { Command } from "commander";
+import { resolveDataDir } from "../../data/index.ts";
+import { renderReport } from "../../report/index.ts";
+import { openStore } from "../../store/index.ts";
+import { runDemo } from "../../study/demo.ts";
+import { DEFAULT_MODEL } from "../../study/index.ts";
+import { positiveInt, positiveNumber } from "../options.ts";
+import { progressView } from "../progress.ts";
+import { interruptSignals } from "../signals.ts";
+
+/** With a provider key in the environment the demo asks that provider; otherwise the offline baseline. */
+export function demoModel(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.POPULACE_MODEL) return env.POPULACE_MODEL;
+  if (env.OPENAI_API_KEY) return "openai:gpt-4o-mini";
+  if (env.ANTHROPIC_API_KEY) return "anthropic:claude-3-5-haiku-latest";
+  if (env.GOOGLE_GENERATIVE_AI_API_KEY || env.GEMINI_API_KEY) return "google:gemini-2.5-flash";
+  return DEFAULT_MODEL;
+}
+
+export function register(program: Command): void {
+  program
+    .command("demo")
+    .description("Simulate ~200 real GSS panel respondents on 10 items and compare with their own answers")
+    .option("--data-dir <dir>", "real-data directory (default: POPULACE_DATA_DIR or ../shared/datasets)")
+    .option("--out <dir>", "where the database and report go", "out/demo")
+    .option("--model <id>", "model id (default: a provider whose key is set, else baseline:demographic)")
+    .option("--n <people>", "number of respondents", positiveInt, 200)
+    .option("--budget <usd>", "spending cap when a paid model is used", positiveNumber, 1)
+    .option("--json", "print the figures as JSON")
+    .action(async (opts) => {
+      const outDir = resolve(opts.out);
+      mkdirSync(outDir, { recursive: true });
+      const dbPath = resolve(outDir, "populace.db");
+      const store = openStore(dbPath);
+      const modelId: string = opts.model ?? demoModel();
+      const view = opts.json ? null : progressView("demo");
+      const signals = interruptSignals();
+      const started = performance.now();
+      try {
+        if (!opts.json) {
+          process.stdout.write(
+            modelId === DEFAULT_MODEL
+              ? "model: baseline:demographic — a statistical baseline (answers drawn from real GSS respondents who share\n" +
+                  "       each agent's demographics, the person simulated held out); not a language model\n"
+              : `model: ${modelId} (budget $${opts.budget})\n`,
+          );
+        }
+        const demo = await runDemo({
+          dataDir: resolveDataDir(opts.dataDir),
+          store,
+          n: opts.n,
+          modelId,
+          budgetUsd: modelId === DEFAULT_MODEL ? undefined : opts.budget,
+          onProgress: (p) => view?.update(p),
+          stop: signals.stop,
+          abort: signals.abort,
+        });
+        view?.stop();
+        const reportPath = resolve(outDir, "report.html");
+        mkdirSync(dirname(reportPath), { recursive: true });
+        writeFileSync(reportPath, renderReport(demo.report));
+        const seconds = (performance.now() - started) / 1000;
+        if (opts.json) {
+          process.stdout.write(
+            `${JSON.stringify({ run: demo.run.run.id, model: demo.run.model.id, model_kind: demo.run.model.kind, overall: demo.overall, items: demo.items, report: reportPath, db: dbPath, seconds })}\n`,
+          );
+          return;
+        }
+        const pct = (x: number | null) => (x === null ? "   —" : `${(x * 100).toFixed(1).padStart(5)}%`);
+        const out = process.stdout;
+        out.write(
+          `\nrun ${demo.run.run.id}: ${demo.run.run.status}${demo.run.resumed ? " (resumed)" : ""}\n\n`,
+        );
+        out.write("item       pairs  accuracy  retest ceiling  normalized\n");
+        for (const r of demo.items) {
+          out.write(
+            `${r.item.padEnd(10)} ${String(r.n).padStart(5)}  ${pct(r.accuracy)}    ${pct(r.retest_accuracy)}          ` +
+              `${r.normalized_accuracy === null ? "—" : r.normalized_accuracy.toFixed(2)}\n`,
+          );
+        }
+        const o = demo.overall;
+        out.write(
+          `${"overall".padEnd(10)} ${String(o.n_pairs).padStart(5)}  ${pct(o.accuracy)}                    ` +
+            `${o.normalized_accuracy === null ? "—" : o.normalized_accuracy.toFixed(2)}\n\n`,
+        );
+        out.write(`failed answers: ${o.n_failed}\nreport: ${reportPath}\ndatabase: ${dbPath}\n`);
+        out.write(`(${seconds.toFixed(1)} s)\n`);
+      } finally {
+        signals.dispose();
+        await store.close();
+      }
+    });
+}

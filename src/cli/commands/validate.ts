@@ -1,0 +1,16 @@
+import type { Command } from "commander";
+import { loadStudy } from "../../spec/index.ts";
+
+export function register(program: Command): void {
+  program
+    .command("validate")
+    .description("Check a study spec; every problem is listed with its line and field path")
+    .argument("<spec>", "study spec (YAML)")
+    .action((file: string) => {
+      const { spec, version } = loadStudy(file);
+      process.stdout.write(
+        `${file}: ok (study "${spec.name}", version ${version}, ${spec.instrument.items.length} items, ` +
+          `${spec.design.arms.length} arm(s), ${spec.design.replicates} replicate(s))\n`,
+      );
+    });
+}

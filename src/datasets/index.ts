@@ -1,0 +1,1 @@
+export * from "./gss-panel/index.ts";

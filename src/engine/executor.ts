@@ -1,0 +1,472 @@
+import type { Question } from "../instruments/types.ts";
+import { buildRequest, parseAnswers, repairRequest } from "../llm/index.ts";
+import {
+  type LanguageModel,
+  type ModelRequest,
+  type ModelResponse,
+  ProviderError,
+  type Usage,
+} from "../llm/types.ts";
+import { createRng } from "../random/index.ts";
+import type {
+  CachedResponse,
+  CacheEntry,
+  CallRecord,
+  JobOutcome,
+  JobRecord,
+  ResponseRecord,
+  Store,
+} from "../store/types.ts";
+import type { Budget } from "./budget.ts";
+import { cacheKey } from "./cache-key.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
+import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
+
+export type Mode = "generate" | "distribution";
+
+export interface RunContext {
+  runId: string;
+  model: LanguageModel;
+  mode: Mode;
+  store: Store;
+  questions: ReadonlyMap<string, Question>;
+  agents: ReadonlyMap<string, { profile: string; attributes: Record<string, string> }>;
+  /** Text each arm shows the simulated person ("" for none). */
+  arms: ReadonlyMap<string, string>;
+  /** Seed per replicate: replicates must differ, reruns must not. */
+  seedFor: (replicate: number) => number;
+  temperature?: number;
+  maxOutputTokens: number;
+  concurrency: number;
+  limiter: RateLimiter;
+  budget: Budget;
+  /** Cost of a call's usage in USD, null when the model has no known price. */
+  price: (usage: Usage) => number | null;
+  retry?: RetryPolicy;
+  /** Repair prompts for invalid answers before a job is recorded as failed. */
+  maxRepairs?: number;
+  /** Stop starting new jobs (first Ctrl-C); in-flight calls finish and are kept. */
+  stop?: AbortSignal;
+  /** Abort in-flight calls too (second Ctrl-C); their jobs stay pending for the next run. */
+  abort?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  failed: number;
+  cacheHits: number;
+  inFlight: number;
+  calls: number;
+  retries: number;
+  rateLimited: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  elapsedMs: number;
+}
+
+export interface RunSummary extends Progress {
+  /** Why the run ended before every job was done, if it did. */
+  stoppedBy: null | "budget" | "interrupt";
+}
+
+const WRITE_BATCH = 512;
+
+/**
+ * Executes a run's pending jobs: cache → budget → rate limiter → provider → parse/validate →
+ * repair → store. Completed jobs are committed in small batches, one transaction each, so a
+ * crash loses at most the jobs of the current event-loop turn; every paid call is cached in the
+ * same transaction as its ledger row, so a resumed run never pays for it again.
+ */
+export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise<RunSummary> {
+  const started = performance.now();
+  const progress: Progress = {
+    total: pending.length,
+    done: 0,
+    failed: 0,
+    cacheHits: 0,
+    inFlight: 0,
+    calls: 0,
+    retries: 0,
+    rateLimited: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    elapsedMs: 0,
+  };
+  let stoppedBy: RunSummary["stoppedBy"] = null;
+  const writer = new BatchWriter(ctx.store);
+  const report = () => {
+    progress.elapsedMs = performance.now() - started;
+    ctx.onProgress?.(progress);
+  };
+  const ticker = setInterval(report, 250);
+  ticker.unref();
+  const random = createRng(`${ctx.runId}:jitter`).next;
+
+  const finish = (outcome: JobOutcome) => {
+    if (outcome.status === "ok") progress.done++;
+    else progress.failed++;
+    writer.outcomes.push(outcome);
+    writer.poke();
+  };
+
+  /** One model call through the retry layer; cached calls cost nothing. */
+  const call = async (
+    job: JobRecord,
+    request: ModelRequest,
+    purpose: CallRecord["purpose"],
+  ): Promise<{
+    response: CachedResponse;
+    usage: Usage;
+    costUsd: number | null;
+    latencyMs: number;
+    cacheHit: boolean;
+  }> => {
+    const key = cacheKey(ctx.model, request);
+    const cached = writer.pendingCache.get(key) ?? (await ctx.store.cacheGet([key])).get(key);
+    if (cached) return { response: cached, usage: zeroUsage(), costUsd: 0, latencyMs: 0, cacheHit: true };
+    const estimatedTokens = estimateTokens(request);
+    const worstCase = ctx.price({
+      ...zeroUsage(),
+      inputTokens: estimatedTokens,
+      outputTokens: ctx.maxOutputTokens,
+    });
+    for (let attempt = 1; ; attempt++) {
+      if (ctx.abort?.aborted) throw new Interrupted();
+      if (!ctx.budget.reserve(worstCase ?? 0)) throw new BudgetExhausted();
+      let settled = false;
+      const settle = (usd: number) => {
+        if (!settled) ctx.budget.settle(worstCase ?? 0, usd);
+        settled = true;
+      };
+      const t0 = performance.now();
+      try {
+        await ctx.limiter.acquire(ctx.model.bucket, estimatedTokens, ctx.abort);
+        progress.inFlight++;
+        let response: ModelResponse;
+        try {
+          response = await ctx.model.complete({ ...request, signal: ctx.abort });
+        } finally {
+          progress.inFlight--;
+        }
+        const latencyMs = performance.now() - t0;
+        const costUsd = ctx.price(response.usage);
+        settle(costUsd ?? 0);
+        ctx.limiter.settle(
+          ctx.model.bucket,
+          estimatedTokens,
+          response.usage.inputTokens + response.usage.outputTokens,
+        );
+        ctx.limiter.observe(ctx.model.bucket, response.rateLimit);
+        progress.calls++;
+        progress.inputTokens += response.usage.inputTokens;
+        progress.outputTokens += response.usage.outputTokens;
+        progress.costUsd += costUsd ?? 0;
+        const stored: CachedResponse = { text: response.text };
+        if (response.firstTokenLogprobs) stored.firstTokenLogprobs = response.firstTokenLogprobs;
+        if (response.modelSnapshot) stored.modelSnapshot = response.modelSnapshot;
+        writer.calls.push(
+          callRecord(ctx.runId, job.jobId, attempt, purpose, "ok", null, response.usage, costUsd, latencyMs),
+        );
+        writer.cache.push({ key, model: ctx.model.id, response: stored });
+        writer.pendingCache.set(key, stored);
+        writer.poke();
+        return { response: stored, usage: response.usage, costUsd, latencyMs, cacheHit: false };
+      } catch (error) {
+        settle(0);
+        if (error instanceof Interrupted || ctx.abort?.aborted) throw new Interrupted();
+        const kind = error instanceof ProviderError ? error.kind : "error";
+        const status = error instanceof ProviderError ? (error.status ?? null) : null;
+        writer.calls.push(
+          callRecord(
+            ctx.runId,
+            job.jobId,
+            attempt,
+            purpose,
+            kind,
+            status,
+            zeroUsage(),
+            0,
+            performance.now() - t0,
+          ),
+        );
+        writer.poke();
+        if (kind === "rate_limit") {
+          progress.rateLimited++;
+          ctx.limiter.pause(ctx.model.bucket, (error as ProviderError).retryAfterMs ?? 1000);
+        }
+        const policy = ctx.retry ?? defaultRetryPolicy;
+        if (!isRetryable(error) || attempt >= policy.maxAttempts) {
+          throw new CallFailed(describeError(error, attempt));
+        }
+        progress.retries++;
+        await sleep(retryDelay(policy, attempt, error, random), ctx.abort).catch(() => {
+          throw new Interrupted();
+        });
+      }
+    }
+  };
+
+  const runJob = async (job: JobRecord): Promise<void> => {
+    const questions = job.items.map((id) => ctx.questions.get(id)!);
+    const agent = ctx.agents.get(job.agentId)!;
+    let request = buildRequest({
+      profile: agent.profile,
+      questions,
+      mode: ctx.mode,
+      context: ctx.arms.get(job.arm) || undefined,
+    });
+    request = {
+      ...request,
+      seed: ctx.seedFor(job.replicate),
+      maxOutputTokens: request.maxOutputTokens ?? ctx.maxOutputTokens,
+      subject: {
+        agentId: job.agentId,
+        attributes: agent.attributes,
+        items: questions.map((q) => ({ id: q.id, options: q.options })),
+        replicate: job.replicate,
+      },
+    };
+    if (ctx.temperature !== undefined) request.temperature = ctx.temperature;
+    const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
+    const maxRepairs = ctx.maxRepairs ?? 2;
+    let lastProblems = "";
+    let lastText: string | null = null;
+    for (let repair = 0; repair <= maxRepairs; repair++) {
+      let result: Awaited<ReturnType<typeof call>>;
+      try {
+        result = await call(job, request, repair === 0 ? "answer" : "repair");
+      } catch (error) {
+        if (error instanceof CallFailed) {
+          finish(failedOutcome(ctx, job, questions, error.message, totals));
+          return;
+        }
+        throw error;
+      }
+      addUsage(totals.usage, result.usage);
+      if (result.costUsd === null) totals.priced = false;
+      else totals.costUsd += result.costUsd;
+      totals.latencyMs += result.latencyMs;
+      totals.allCached &&= result.cacheHit;
+      if (result.cacheHit) progress.cacheHits++;
+      const parsed = parseAnswers(questions, ctx.mode, toModelResponse(result.response));
+      if (parsed.problems.length === 0) {
+        finish(okOutcome(ctx, job, questions, parsed.answers, result.response, totals));
+        return;
+      }
+      lastProblems = parsed.problems.map((p) => p.reason).join("; ");
+      lastText = result.response.text;
+      request = repairRequest(request, toModelResponse(result.response), parsed.problems);
+    }
+    const reason = `invalid answer after ${maxRepairs} repair${maxRepairs === 1 ? "" : "s"}: ${lastProblems}`;
+    finish(failedOutcome(ctx, job, questions, reason, totals, lastText));
+  };
+
+  // Workers pull jobs in order. A job interrupted by the budget or Ctrl-C stays pending.
+  let next = 0;
+  const worker = async () => {
+    while (next < pending.length && stoppedBy === null) {
+      if (ctx.stop?.aborted) {
+        stoppedBy = "interrupt";
+        break;
+      }
+      const job = pending[next++];
+      try {
+        await runJob(job);
+      } catch (error) {
+        if (error instanceof BudgetExhausted) stoppedBy ??= "budget";
+        else if (error instanceof Interrupted) stoppedBy ??= "interrupt";
+        else throw error;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, ctx.concurrency) }, worker));
+  } finally {
+    clearInterval(ticker);
+    await writer.flush();
+  }
+  report();
+  return { ...progress, stoppedBy };
+}
+
+/** Collects rows and commits them together: immediately once a batch is full, else next turn. */
+class BatchWriter {
+  calls: CallRecord[] = [];
+  cache: CacheEntry[] = [];
+  outcomes: JobOutcome[] = [];
+  /** Cache entries not yet committed, so a repeated request in the same turn still hits. */
+  pendingCache = new Map<string, CachedResponse>();
+  private scheduled = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  poke(): void {
+    if (this.calls.length + this.outcomes.length >= WRITE_BATCH) void this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      });
+    }
+  }
+
+  flush(): Promise<void> {
+    const batch = { calls: this.calls, cache: this.cache, outcomes: this.outcomes };
+    this.calls = [];
+    this.cache = [];
+    this.outcomes = [];
+    const keys = batch.cache.map((e) => e.key);
+    this.chain = this.chain.then(async () => {
+      await this.store.commit(batch);
+      for (const k of keys) this.pendingCache.delete(k);
+    });
+    return this.chain;
+  }
+}
+
+class BudgetExhausted extends Error {}
+class Interrupted extends Error {}
+class CallFailed extends Error {}
+
+function describeError(error: unknown, attempt: number): string {
+  if (error instanceof ProviderError) {
+    return `${error.kind}${error.status ? ` (HTTP ${error.status})` : ""} after ${attempt} attempt${attempt > 1 ? "s" : ""}: ${error.message}`;
+  }
+  return `error after ${attempt} attempt${attempt > 1 ? "s" : ""}: ${(error as Error)?.message ?? String(error)}`;
+}
+
+function estimateTokens(request: ModelRequest): number {
+  let chars = 0;
+  for (const m of request.messages) chars += m.content.length;
+  if (request.schema) chars += JSON.stringify(request.schema.schema).length;
+  return Math.ceil(chars / 4) + (request.maxOutputTokens ?? 0);
+}
+
+const zeroUsage = (): Usage => ({
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+});
+
+function addUsage(into: Usage, u: Usage): void {
+  into.inputTokens += u.inputTokens;
+  into.cachedInputTokens += u.cachedInputTokens;
+  into.outputTokens += u.outputTokens;
+  into.reasoningTokens += u.reasoningTokens;
+}
+
+function toModelResponse(r: CachedResponse): ModelResponse {
+  return {
+    text: r.text,
+    firstTokenLogprobs: r.firstTokenLogprobs,
+    modelSnapshot: r.modelSnapshot,
+    usage: zeroUsage(),
+  };
+}
+
+function callRecord(
+  runId: string,
+  jobId: string,
+  attempt: number,
+  purpose: CallRecord["purpose"],
+  outcome: string,
+  httpStatus: number | null,
+  usage: Usage,
+  costUsd: number | null,
+  latencyMs: number,
+): CallRecord {
+  return {
+    runId,
+    jobId,
+    attempt,
+    purpose,
+    outcome,
+    httpStatus,
+    inputTokens: usage.inputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    outputTokens: usage.outputTokens,
+    reasoningTokens: usage.reasoningTokens,
+    costUsd,
+    latencyMs,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+interface Totals {
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+  allCached: boolean;
+  /** False when a call's model has no known price: the cost is then unknown (null), not 0. */
+  priced: boolean;
+}
+
+function baseRow(ctx: RunContext, job: JobRecord, item: string, totals: Totals, share: number) {
+  return {
+    runId: ctx.runId,
+    jobId: job.jobId,
+    item,
+    agentId: job.agentId,
+    arm: job.arm,
+    replicate: job.replicate,
+    model: ctx.model.id,
+    inputTokens: totals.usage.inputTokens / share,
+    cachedInputTokens: totals.usage.cachedInputTokens / share,
+    outputTokens: totals.usage.outputTokens / share,
+    reasoningTokens: totals.usage.reasoningTokens / share,
+    costUsd: totals.priced ? totals.costUsd / share : null,
+    latencyMs: totals.latencyMs,
+    cacheHit: totals.allCached,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+function okOutcome(
+  ctx: RunContext,
+  job: JobRecord,
+  questions: Question[],
+  answers: ReturnType<typeof parseAnswers>["answers"],
+  response: CachedResponse,
+  totals: Totals,
+): JobOutcome {
+  const responses: ResponseRecord[] = questions.map((q) => ({
+    ...baseRow(ctx, job, q.id, totals, questions.length),
+    status: "ok",
+    answer: answers[q.id].answer,
+    reason: null,
+    probabilities: answers[q.id].probabilities ?? null,
+    rawText: response.text,
+    modelSnapshot: response.modelSnapshot ?? null,
+  }));
+  return { runId: ctx.runId, jobId: job.jobId, status: "ok", responses };
+}
+
+function failedOutcome(
+  ctx: RunContext,
+  job: JobRecord,
+  questions: Question[],
+  reason: string,
+  totals: Totals,
+  rawText: string | null = null,
+) {
+  const responses: ResponseRecord[] = questions.map((q) => ({
+    ...baseRow(ctx, job, q.id, totals, questions.length),
+    status: "failed",
+    answer: null,
+    reason,
+    probabilities: null,
+    rawText,
+    modelSnapshot: null,
+  }));
+  return { runId: ctx.runId, jobId: job.jobId, status: "failed" as const, responses };
+}

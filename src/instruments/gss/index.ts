@@ -1,0 +1,97 @@
+/**
+ * Built-in GSS items (public domain), read from the panel codebook in the data directory, and the
+ * mapping of any raw panel value to the items' canonical option texts.
+ */
+import { resolveDataDir } from "../../data/index.ts";
+import { UserError } from "../../errors/index.ts";
+import type { Question } from "../types.ts";
+import { type Classified, readGssCodebook, unknownVariable } from "./codebook.ts";
+
+export {
+  type Classified,
+  CODEBOOK_FILE,
+  cleanQuestionText,
+  type GssCodebook,
+  type GssVariable,
+  readGssCodebook,
+} from "./codebook.ts";
+export { labelKey, resolvedKey } from "./labels.ts";
+
+/** Demographic variables of the panel files (wave 1 values become agent attributes). */
+export const GSS_DEMOGRAPHICS = [
+  "age",
+  "sex",
+  "race",
+  "hispanic",
+  "degree",
+  "educ",
+  "region",
+  "marital",
+  "income",
+  "rincome",
+  "partyid",
+  "polviews",
+  "relig",
+  "attend",
+] as const;
+
+/** Variables that are bookkeeping, not questions. */
+const NOT_ASKED = new Set(["year", "wtssnr", "wtssall"]);
+
+/**
+ * Ten attitude items answered by most respondents in both waves 1 and 2 of both panel files
+ * (chosen by that coverage, 64-95% of re-interviewed people, spread over topics: punishment,
+ * courts, spending, religion, well-being, social trust, guns, gender roles).
+ */
+export const DEFAULT_GSS_ITEMS = [
+  "cappun",
+  "courts",
+  "natsoc",
+  "natchld",
+  "postlife",
+  "bible",
+  "happy",
+  "trust",
+  "gunlaw",
+  "fefam",
+] as const;
+
+/**
+ * Questions for the given GSS variable ids (in that order), or every variable of the codebook
+ * that has question text. Unknown ids are an error listing the known ones.
+ */
+export function gssItems(dataDir?: string, ids?: readonly string[]): Question[] {
+  const codebook = readGssCodebook(resolveDataDir(dataDir));
+  if (!ids) {
+    const out: Question[] = [];
+    for (const v of codebook.variables.values()) {
+      if (v.question && v.text !== null && !NOT_ASKED.has(v.id)) out.push(v.question);
+    }
+    return out;
+  }
+  return ids.map((id, i) => {
+    const v = codebook.variables.get(id);
+    if (!v) throw unknownVariable(id, codebook);
+    if (!v.question) {
+      throw new UserError(`GSS variable "${id}" is not a question (no answer options or numeric range)`, {
+        where: `items[${i}]`,
+      });
+    }
+    return v.question;
+  });
+}
+
+/**
+ * The canonical option text (numbers as digits for numeric items) of a raw panel value in either
+ * file's spelling, or null for empty, missing codes (don't know, refused, ...) and values that
+ * match nothing.
+ */
+export function canonicalAnswer(itemId: string, raw: string, dataDir?: string): string | null {
+  const c = classifyGssAnswer(itemId, raw, dataDir);
+  return c.kind === "option" ? c.value : null;
+}
+
+/** Like canonicalAnswer, but says whether a null is a missing code or an unknown label. */
+export function classifyGssAnswer(itemId: string, raw: string, dataDir?: string): Classified {
+  return readGssCodebook(resolveDataDir(dataDir)).classify(itemId, raw);
+}

@@ -1,0 +1,156 @@
+import { UserError } from "../../errors/index.ts";
+import type { Question } from "../../instruments/types.ts";
+import type { ModelRequest } from "../types.ts";
+
+export type ElicitationMode = "generate" | "distribution";
+
+export interface ElicitationInput {
+  /** First-person profile of the simulated person; it opens the prompt so provider prompt caching applies. */
+  profile: string;
+  questions: Question[];
+  mode: ElicitationMode;
+  /** Text shown before the questions, e.g. an experimental arm's vignette. */
+  context?: string;
+}
+
+export const OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+export const SCHEMA_NAME = "answers";
+/** Room for a letter plus stray whitespace or a period; thinking models need a larger limit. */
+export const DISTRIBUTION_MAX_OUTPUT_TOKENS = 5;
+export const DISTRIBUTION_TOP_LOGPROBS = 20;
+
+const PERSONA_INSTRUCTIONS =
+  "The text above describes you. Answer every question as this person would, in the first person, " +
+  "consistent with the description. Do not say that you are an AI.";
+
+/** Options of a closed question; yes/no questions without explicit options get ["Yes", "No"]. */
+export function optionsOf(q: Question): string[] | undefined {
+  if (q.options && q.options.length > 0) return q.options;
+  return q.type === "yes_no" ? ["Yes", "No"] : undefined;
+}
+
+function where(q: Question, index: number): string {
+  return q?.id ? `question "${q.id}"` : `questions[${index}]`;
+}
+
+/** Checks what the prompt and schema rely on, so a bad instrument fails before any call is paid for. */
+function checkQuestions(questions: Question[], mode: ElicitationMode): void {
+  if (!Array.isArray(questions) || questions.length === 0) throw new UserError("no questions to ask");
+  const seen = new Set<string>();
+  questions.forEach((q, i) => {
+    if (!q || typeof q.id !== "string" || q.id === "") throw new UserError("question has no id", { where: where(q, i) });
+    if (seen.has(q.id)) throw new UserError("duplicate question id", { where: where(q, i) });
+    seen.add(q.id);
+    const options = optionsOf(q);
+    if ((q.type === "multiple_choice" || q.type === "likert") && !options) {
+      throw new UserError(`a ${q.type} question needs options`, { where: where(q, i) });
+    }
+    if (options && new Set(options).size !== options.length) {
+      throw new UserError("options must be distinct", { where: where(q, i) });
+    }
+    if (q.min !== undefined && q.max !== undefined && q.min > q.max) {
+      throw new UserError(`min (${q.min}) is greater than max (${q.max})`, { where: where(q, i) });
+    }
+    if (q.type === "linear_scale" && !options && (q.min === undefined || q.max === undefined)) {
+      throw new UserError("a linear_scale question needs min and max (or options)", { where: where(q, i) });
+    }
+  });
+  if (mode === "distribution") {
+    if (questions.length !== 1) {
+      throw new UserError(`distribution mode asks exactly one closed question per call, got ${questions.length}`);
+    }
+    const options = optionsOf(questions[0]);
+    if (!options) {
+      throw new UserError("distribution mode needs a closed question (one with options)", { where: where(questions[0], 0) });
+    }
+    if (options.length > OPTION_LETTERS.length) {
+      throw new UserError(`distribution mode supports at most ${OPTION_LETTERS.length} options`, {
+        where: where(questions[0], 0),
+      });
+    }
+  } else if (mode !== "generate") {
+    throw new UserError(`unknown elicitation mode "${String(mode)}": use generate or distribution`);
+  }
+}
+
+function answerSchema(q: Question): Record<string, unknown> {
+  const options = optionsOf(q);
+  if (options) return { type: "string", enum: options };
+  if (q.type === "numeric" || q.type === "linear_scale") {
+    const s: Record<string, unknown> = { type: q.type === "linear_scale" ? "integer" : "number" };
+    if (q.min !== undefined) s.minimum = q.min;
+    if (q.max !== undefined) s.maximum = q.max;
+    return s;
+  }
+  return { type: "string" };
+}
+
+// The same question list gives the same schema object, so consumers can cache per-schema work.
+const schemaCache = new WeakMap<Question[], NonNullable<ModelRequest["schema"]>>();
+
+/** `{ "answers": { "<id>": <answer>, … } }`, every item required, nothing else allowed. */
+export function answersSchema(questions: Question[]): NonNullable<ModelRequest["schema"]> {
+  const cached = schemaCache.get(questions);
+  if (cached) return cached;
+  const properties: Record<string, unknown> = {};
+  for (const q of questions) properties[q.id] = answerSchema(q);
+  const schema = {
+    name: SCHEMA_NAME,
+    schema: {
+      type: "object",
+      properties: {
+        answers: {
+          type: "object",
+          properties,
+          required: questions.map((q) => q.id),
+          additionalProperties: false,
+        },
+      },
+      required: ["answers"],
+      additionalProperties: false,
+    },
+  };
+  schemaCache.set(questions, schema);
+  return schema;
+}
+
+function describeAllowed(q: Question): string {
+  const options = optionsOf(q);
+  if (options) return `Options: ${options.map((o) => JSON.stringify(o)).join(" | ")}`;
+  if (q.type === "numeric" || q.type === "linear_scale") {
+    const whole = q.type === "linear_scale" ? "A whole number" : "A number";
+    if (q.min !== undefined && q.max !== undefined) return `${whole} from ${q.min} to ${q.max}.`;
+    if (q.min !== undefined) return `${whole}, at least ${q.min}.`;
+    if (q.max !== undefined) return `${whole}, at most ${q.max}.`;
+    return `${whole}.`;
+  }
+  return "Free text, in your own words (one or two sentences).";
+}
+
+function withContext(context: string | undefined, body: string): string {
+  return context && context.trim() !== "" ? `${context.trim()}\n\n${body}` : body;
+}
+
+/** Turns a simulated person's profile and questions into one model call. */
+export function buildRequest(input: ElicitationInput): ModelRequest {
+  const { profile, questions, mode, context } = input;
+  if (typeof profile !== "string" || profile.trim() === "") throw new UserError("the simulated person's profile is empty");
+  checkQuestions(questions, mode);
+  const system = { role: "system" as const, content: `${profile.trim()}\n\n${PERSONA_INSTRUCTIONS}` };
+  if (mode === "distribution") {
+    const q = questions[0];
+    const lines = optionsOf(q)!.map((o, i) => `${OPTION_LETTERS[i]}. ${o}`);
+    const body = `${q.text}\n${lines.join("\n")}\n\nReply with the letter of your answer only.`;
+    return {
+      messages: [system, { role: "user", content: withContext(context, body) }],
+      topLogprobs: DISTRIBUTION_TOP_LOGPROBS,
+      maxOutputTokens: DISTRIBUTION_MAX_OUTPUT_TOKENS,
+    };
+  }
+  const items = questions.map((q) => `[${q.id}] ${q.text}\n${describeAllowed(q)}`);
+  const body =
+    `Answer each of the following questions.\n\n${items.join("\n\n")}\n\n` +
+    `Reply with JSON only: {"answers": {"<question id>": <answer>, ...}} with an answer for every question id; ` +
+    "give each closed answer exactly as one of its options.";
+  return { messages: [system, { role: "user", content: withContext(context, body) }], schema: answersSchema(questions) };
+}

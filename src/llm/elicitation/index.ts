@@ -1,0 +1,13 @@
+export {
+  answersSchema,
+  buildRequest,
+  DISTRIBUTION_MAX_OUTPUT_TOKENS,
+  DISTRIBUTION_TOP_LOGPROBS,
+  type ElicitationInput,
+  type ElicitationMode,
+  OPTION_LETTERS,
+  optionsOf,
+  SCHEMA_NAME,
+} from "./build.ts";
+export { type AnswerProblem, type ParsedAnswer, type ParsedAnswers, parseAnswers } from "./parse.ts";
+export { repairRequest } from "./repair.ts";

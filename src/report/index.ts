@@ -1,0 +1,13 @@
+/** Self-contained HTML reports with plots drawn by Observable Plot (no network needed). */
+export { type BrowserCheck, type BrowserCheckOptions, checkReportInBrowser } from "./browser-check.ts";
+export { escapeHtml, formatCell, renderReport } from "./render.ts";
+export type {
+  BarsPlot,
+  Cell,
+  IntervalsPlot,
+  PlotSpec,
+  ReportDoc,
+  ReportSection,
+  ReportTable,
+  ScatterPlot,
+} from "./types.ts";

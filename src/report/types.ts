@@ -1,0 +1,83 @@
+/**
+ * A report is data: headings, text, tables and declarative plot specs. The page serializes the
+ * specs as JSON and Observable Plot draws them in the browser, so a report needs no server.
+ */
+
+export type Cell = string | number | null;
+
+export interface ReportTable {
+  columns: string[];
+  rows: Cell[][];
+  /** Shown under the table (e.g. "— = undefined: fewer than 3 pairs"). */
+  caption?: string;
+}
+
+interface PlotBase {
+  title?: string;
+  caption?: string;
+  /** Fixed value axis, e.g. [0, 1] for shares. */
+  domain?: [number, number];
+  /** Label of the value axis. */
+  valueLabel?: string;
+}
+
+/** One bar per label (or per label × series), with optional error bars and reference ticks. */
+export interface BarsPlot extends PlotBase {
+  kind: "bars";
+  data: {
+    label: string;
+    value: number | null;
+    /** Several series per label are drawn as grouped bars with a colour legend. */
+    series?: string;
+    lower?: number | null;
+    upper?: number | null;
+    /** A reference per label drawn as a black tick (e.g. the test-retest ceiling). */
+    reference?: number | null;
+  }[];
+  referenceLabel?: string;
+  /** A vertical rule across the whole plot (e.g. the DPD's group mean, or 0). */
+  rule?: number;
+}
+
+/** Point estimates with intervals per label (and series), e.g. effect sizes with CIs. */
+export interface IntervalsPlot extends PlotBase {
+  kind: "intervals";
+  data: {
+    label: string;
+    estimate: number | null;
+    lower: number | null;
+    upper: number | null;
+    series?: string;
+  }[];
+  /** A vertical reference rule, typically 0 (no effect). */
+  rule?: number;
+}
+
+/** x against y per point (e.g. human vs. simulated effect size per study), with a y = x line. */
+export interface ScatterPlot extends PlotBase {
+  kind: "scatter";
+  data: { x: number; y: number; label?: string; series?: string }[];
+  xLabel?: string;
+  yLabel?: string;
+  /** Draw the line y = x (perfect agreement). */
+  diagonal?: boolean;
+}
+
+export type PlotSpec = BarsPlot | IntervalsPlot | ScatterPlot;
+
+export interface ReportSection {
+  heading: string;
+  paragraphs?: string[];
+  table?: ReportTable;
+  plots?: PlotSpec[];
+}
+
+export interface ReportDoc {
+  title: string;
+  subtitle?: string;
+  /** Banners shown at the top, e.g. "Answers come from a statistical baseline, not a language model". */
+  notes?: string[];
+  sections: ReportSection[];
+  /** Shown in the footer; defaults to the time the page was rendered. */
+  generated?: string;
+}

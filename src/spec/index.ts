@@ -1,0 +1,8 @@
+export { formatPath, type LoadedStudy, loadStudy, parseStudy, SpecError, type SpecProblem } from "./load.ts";
+export {
+  type ItemSpec,
+  type PopulationSpec,
+  type StudySpec,
+  studyJsonSchema,
+  studySchema,
+} from "./schema.ts";

@@ -1,0 +1,43 @@
+/** Schema changes in order; each runs once, recorded in schema_migrations. Never edit a shipped one. */
+export const migrations: string[] = [
+  `
+  CREATE TABLE studies (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, spec_json TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY, study_id TEXT NOT NULL REFERENCES studies(id), study_name TEXT NOT NULL,
+    model_id TEXT NOT NULL, model_kind TEXT NOT NULL, mode TEXT NOT NULL, status TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+  );
+  CREATE TABLE agents (
+    study_id TEXT NOT NULL, agent_id TEXT NOT NULL, source TEXT NOT NULL,
+    attributes_json TEXT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY (study_id, agent_id)
+  );
+  CREATE TABLE jobs (
+    run_id TEXT NOT NULL, job_id TEXT NOT NULL, agent_id TEXT NOT NULL, items_json TEXT NOT NULL,
+    arm TEXT NOT NULL, replicate INTEGER NOT NULL, status TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (run_id, job_id)
+  );
+  CREATE INDEX jobs_status ON jobs(run_id, status);
+  CREATE TABLE responses (
+    run_id TEXT NOT NULL, job_id TEXT NOT NULL, item TEXT NOT NULL, agent_id TEXT NOT NULL,
+    arm TEXT NOT NULL, replicate INTEGER NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,
+    answer_json TEXT, reason TEXT, probabilities_json TEXT, raw_text TEXT,
+    input_tokens REAL NOT NULL, cached_input_tokens REAL NOT NULL, output_tokens REAL NOT NULL,
+    reasoning_tokens REAL NOT NULL, cost_usd REAL, latency_ms REAL NOT NULL, model_snapshot TEXT,
+    cache_hit INTEGER NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, job_id, item),
+    CHECK (status = 'ok' OR reason IS NOT NULL)
+  );
+  CREATE TABLE calls (
+    run_id TEXT NOT NULL, job_id TEXT NOT NULL, attempt INTEGER NOT NULL, purpose TEXT NOT NULL,
+    outcome TEXT NOT NULL, http_status INTEGER, input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL, cost_usd REAL, latency_ms REAL NOT NULL, created_at TEXT NOT NULL
+  );
+  CREATE INDEX calls_run ON calls(run_id);
+  CREATE TABLE cache (
+    key TEXT PRIMARY KEY, model TEXT NOT NULL, response_json TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  `,
+];

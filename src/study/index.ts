@@ -1,0 +1,4 @@
+export { resolveQuestions } from "./items.ts";
+export { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";
+export { buildPopulation, gssPanelAgents } from "./population.ts";
+export { type Estimate, type RunStudyOptions, type RunStudyResult, runStudy } from "./run.ts";

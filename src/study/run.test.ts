@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { type MockLlm, startMockLlm } from "../../test-support/mock-llm/index.ts";
+import { createModel } from "../llm/index.ts";
+import { parseStudy } from "../spec/index.ts";
+import { openStore, type ResponseRecord, type Store } from "../store/index.ts";
+import { runStudy } from "./index.ts";
+
+// Real parts: a real SQLite file, real HTTP to the mock LLM server on 127.0.0.1.
+const dir = mkdtempSync(join(tmpdir(), "populace-run-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const OPTIONS = ["Favor", "Oppose", "Undecided"];
+
+function study(name: string, people: number, extra = "") {
+  return parseStudy(
+    `name: ${name}
+seed: 3
+population:
+  source: personas
+  personas:
+${Array.from({ length: people }, (_, i) => `    - {id: p${i + 1}, text: "I am person ${i + 1}, ${20 + i} years old."}`).join("\n")}
+instrument:
+  items:
+    - {id: q1, type: multiple_choice, text: "Do you favor the plan?", options: [${OPTIONS.join(", ")}]}
+    - {id: q2, type: yes_no, text: "Do you vote?"}
+    - {id: q3, type: numeric, text: "How many books did you read last year?", min: 0, max: 100}
+${extra}`,
+    `${name}.yaml`,
+  );
+}
+
+async function rows(store: Store, runId: string): Promise<ResponseRecord[]> {
+  const out: ResponseRecord[] = [];
+  for await (const r of store.responses(runId)) out.push(r);
+  return out;
+}
+
+const fastRetry = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 50 };
+
+async function withMock<T>(options: Parameters<typeof startMockLlm>[0], fn: (mock: MockLlm) => Promise<T>) {
+  const mock = await startMockLlm(options);
+  try {
+    return await fn(mock);
+  } finally {
+    await mock.close();
+  }
+}
+
+test("under a fault mix every job ends ok with a valid answer or failed with a reason", async () => {
+  await withMock({ errorRate: 0.35, seed: 11, timeoutMs: 400, rpm: 100_000 }, async (mock) => {
+    const store = openStore(join(dir, "faults.db"));
+    const s = study("faults", 40);
+    const model = createModel(`${mock.url}/v1#mock`, { timeoutMs: 150 });
+    const result = await runStudy({ study: s, store, dataDir: dir, model, concurrency: 8, retry: fastRetry });
+    const all = await rows(store, result.run.id);
+    assert.equal(all.length, 40 * 3, "one row per job and item");
+    assert.equal(result.run.status, "completed");
+    for (const r of all) {
+      if (r.status === "ok") {
+        assert.notEqual(r.answer, null);
+        if (r.item === "q1")
+          assert.ok(OPTIONS.includes(String(r.answer)), `off-option answer stored: ${r.answer}`);
+        if (r.item === "q2") assert.ok(["Yes", "No"].includes(String(r.answer)));
+        if (r.item === "q3") assert.ok(typeof r.answer === "number" && r.answer >= 0 && r.answer <= 100);
+      } else {
+        assert.equal(r.status, "failed");
+        assert.ok(r.reason && r.reason.length > 10, `failed row without a reason: ${JSON.stringify(r)}`);
+      }
+    }
+    const stats = mock.stats();
+    for (const fault of ["rate_limit", "server_error", "timeout", "malformed", "off_option"] as const) {
+      assert.ok(
+        stats.by_fault[fault] > 0,
+        `the mix should include ${fault}: ${JSON.stringify(stats.by_fault)}`,
+      );
+    }
+    assert.ok(result.summary!.retries > 0);
+    const ok = all.filter((r) => r.status === "ok").length;
+    assert.ok(ok >= 100, `most jobs recover through retries and repairs (${ok}/120 ok)`);
+    await store.close();
+  });
+});
+
+test("with the RPM limit set, the engine paces itself and the mock never answers 429", async () => {
+  await withMock({ rpm: 600, seed: 2 }, async (mock) => {
+    const store = openStore(join(dir, "rpm.db"));
+    const model = createModel(`${mock.url}/v1#mock`);
+    const t0 = performance.now();
+    const result = await runStudy({
+      study: study("rpm", 15),
+      store,
+      dataDir: dir,
+      model,
+      concurrency: 8,
+      rpm: 600,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    assert.equal(result.run.status, "completed");
+    assert.equal(mock.stats().by_status["429"] ?? 0, 0);
+    assert.equal(mock.stats().requests, 45);
+    // 45 calls at 10/s with a burst of 6: at least ~3.9 s.
+    assert.ok(seconds > 3.5, `finished in ${seconds} s: faster than the limit allows`);
+    await store.close();
+  });
+});
+
+test("without a configured limit the engine obeys 429 retry-after and completes every job", async () => {
+  await withMock({ rpm: 1200, seed: 5 }, async (mock) => {
+    const store = openStore(join(dir, "adapt.db"));
+    const model = createModel(`${mock.url}/v1#mock`);
+    const result = await runStudy({ study: study("adapt", 20), store, dataDir: dir, model, concurrency: 16 });
+    const counts = await store.jobCounts(result.run.id);
+    assert.deepEqual(counts, { pending: 0, ok: 60, failed: 0 });
+    assert.ok((mock.stats().by_status["429"] ?? 0) > 0, "the burst should have hit the limit");
+    assert.ok(result.summary!.rateLimited > 0);
+    await store.close();
+  });
+});
+
+test("a replay from the cache is exact and free: same answers, no HTTP calls, zero cost", async () => {
+  await withMock({ seed: 9 }, async (mock) => {
+    const prices = join(dir, "prices.yaml");
+    writeFileSync(prices, `"${mock.url}/v1#mock": { input: 1000, output: 2000 }\n`);
+    const store = openStore(join(dir, "cache.db"));
+    const model = createModel(`${mock.url}/v1#mock`);
+    const s = study("cache", 10);
+    const first = await runStudy({ study: s, store, dataDir: dir, model, pricesFile: prices });
+    const requests = mock.stats().requests;
+    const replay = await runStudy({ study: s, store, dataDir: dir, model, pricesFile: prices, newRun: true });
+    assert.notEqual(replay.run.id, first.run.id);
+    assert.equal(mock.stats().requests, requests, "no call reached the server");
+    assert.equal(replay.summary!.cacheHits, 30);
+    assert.equal(replay.summary!.costUsd, 0);
+    const a = await rows(store, first.run.id);
+    const b = await rows(store, replay.run.id);
+    assert.deepEqual(
+      b.map((r) => [r.jobId, r.item, r.answer]),
+      a.map((r) => [r.jobId, r.item, r.answer]),
+    );
+    assert.ok(a.every((r) => !r.cacheHit && (r.costUsd ?? 0) > 0));
+    assert.ok(b.every((r) => r.cacheHit && r.costUsd === 0));
+    await store.close();
+  });
+});
+
+test("the budget cap stops before a call could exceed it, and a higher cap resumes", async () => {
+  await withMock({ seed: 4 }, async (mock) => {
+    const prices = join(dir, "prices-budget.yaml");
+    // $10 per 1k input tokens and $20 per 1k output: a call costs cents, its worst case more.
+    writeFileSync(prices, `"${mock.url}/v1#mock": { input: 10000, output: 20000 }\n`);
+    const store = openStore(join(dir, "budget.db"));
+    const model = createModel(`${mock.url}/v1#mock`);
+    const s = study("budget", 30, "model: {max_output_tokens: 20}");
+    const capped = await runStudy({
+      study: s,
+      store,
+      dataDir: dir,
+      model,
+      pricesFile: prices,
+      budgetUsd: 20,
+      concurrency: 4,
+    });
+    assert.equal(capped.run.status, "budget_exhausted");
+    const spent = await store.spending(capped.run.id);
+    assert.ok(spent.usd <= 20, `spent ${spent.usd} > budget 20`);
+    assert.ok(spent.calls > 3 && spent.calls < 90, `calls made: ${spent.calls}`);
+    const counts = await store.jobCounts(capped.run.id);
+    assert.ok(counts.pending > 0);
+    const resumed = await runStudy({
+      study: s,
+      store,
+      dataDir: dir,
+      model,
+      pricesFile: prices,
+      budgetUsd: 10_000,
+    });
+    assert.equal(resumed.resumed, true);
+    assert.equal(resumed.run.status, "completed");
+    assert.equal(mock.stats().requests, 90, "the jobs done before the cap were not called again");
+    await store.close();
+  });
+});

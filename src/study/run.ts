@@ -1,0 +1,228 @@
+import { createHash } from "node:crypto";
+import type { Agent } from "../agents/index.ts";
+import { profileText } from "../agents/index.ts";
+import {
+  Budget,
+  executeRun,
+  type Progress,
+  planJobs,
+  RateLimiter,
+  type RetryPolicy,
+  type RunSummary,
+} from "../engine/index.ts";
+import { UserError } from "../errors/index.ts";
+import type { Question } from "../instruments/types.ts";
+import { buildRequest, costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
+import type { LanguageModel, Usage } from "../llm/types.ts";
+import { hash32 } from "../random/index.ts";
+import type { LoadedStudy } from "../spec/index.ts";
+import type { RunRecord, Store } from "../store/types.ts";
+import { resolveQuestions } from "./items.ts";
+import { defaultModelId, resolveModel } from "./models.ts";
+import { buildPopulation } from "./population.ts";
+
+export interface RunStudyOptions {
+  study: LoadedStudy;
+  store: Store;
+  dataDir: string;
+  /** Overrides the spec's model. */
+  modelId?: string;
+  /** A ready model (tests, benchmarks); takes precedence over ids. */
+  model?: LanguageModel;
+  concurrency?: number;
+  budgetUsd?: number;
+  rpm?: number;
+  tpm?: number;
+  pricesFile?: string;
+  /** Start a fresh run instead of resuming the last one of this study and model. */
+  newRun?: boolean;
+  dryRun?: boolean;
+  retry?: RetryPolicy;
+  stop?: AbortSignal;
+  abort?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Agents and questions already built (the demo builds them itself). */
+  agents?: Agent[];
+  questions?: Question[];
+}
+
+export interface Estimate {
+  jobs: number;
+  calls: number;
+  inputTokens: number;
+  maxOutputTokens: number;
+  /** Worst case (every call uses its maximum output), null when the model has no price. */
+  maxCostUsd: number | null;
+  priceNote?: string;
+}
+
+export interface RunStudyResult {
+  run: RunRecord;
+  resumed: boolean;
+  model: LanguageModel;
+  totalJobs: number;
+  alreadyDone: number;
+  summary?: RunSummary;
+  estimate?: Estimate;
+  notes: string[];
+}
+
+export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult> {
+  const { study, store } = options;
+  const spec = study.spec;
+  const notes: string[] = [];
+  const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir);
+  const agents =
+    options.agents ??
+    buildPopulation(spec.population, { dataDir: options.dataDir, specFile: study.file, seed: spec.seed });
+  const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
+  const model =
+    options.model ??
+    resolveModel(modelId, { dataDir: options.dataDir, seed: spec.seed, timeoutMs: spec.model.timeout_ms });
+  const mode = spec.model.mode;
+  if (mode === "distribution" && !model.supportsLogprobs) {
+    notes.push(
+      `${model.id} returns no logprobs: option probabilities will be missing (answers still recorded)`,
+    );
+  }
+  if (mode === "distribution") {
+    const open = questions.find((q) => !q.options);
+    if (open) throw new UserError(`distribution mode needs closed questions; "${open.id}" has no options`);
+  }
+
+  const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
+  const now = new Date().toISOString();
+  const runKey = createHash("sha256")
+    .update(JSON.stringify([study.version, model.id, mode]))
+    .digest("hex")
+    .slice(0, 8);
+  const runId = `${spec.name}-${runKey}${options.newRun ? `-${Date.now().toString(36)}` : ""}`;
+  await store.saveStudy({ id: study.version, name: spec.name, spec, createdAt: now });
+  const { run, resumed } = await store.openRun({
+    id: runId,
+    studyId: study.version,
+    studyName: spec.name,
+    modelId: model.id,
+    modelKind: model.kind,
+    mode,
+    status: "running",
+    createdAt: now,
+    updatedAt: now,
+  });
+  await store.saveAgents(
+    study.version,
+    agents.map((a) => ({
+      agentId: a.id,
+      source: a.source,
+      attributes: a.attributes,
+      profile: profiles.get(a.id)!.profile,
+    })),
+  );
+  const planned = planJobs({
+    studyVersion: study.version,
+    agentIds: agents.map((a) => a.id),
+    itemIds: questions.map((q) => q.id),
+    arms: spec.design.arms.map((a) => a.name),
+    replicates: spec.design.replicates,
+    itemsPerCall: spec.instrument.items_per_call,
+  });
+  await store.saveJobs(run.id, planned);
+  const pending = await store.jobs(run.id, "pending");
+  const alreadyDone = planned.length - pending.length;
+
+  const table = loadPriceTable(options.pricesFile);
+  const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
+  const price = (usage: Usage): number | null => (model.kind === "llm" ? costOf(model.id, usage, table) : 0);
+  const questionById = new Map(questions.map((q) => [q.id, q]));
+  const arms = new Map(spec.design.arms.map((a) => [a.name, a.text]));
+
+  if (options.dryRun) {
+    const estimate: Estimate = {
+      jobs: pending.length,
+      calls: 0,
+      inputTokens: 0,
+      maxOutputTokens: 0,
+      maxCostUsd: 0,
+    };
+    for (const job of pending) {
+      const request = buildRequest({
+        profile: profiles.get(job.agentId)!.profile,
+        questions: job.items.map((id) => questionById.get(id)!),
+        mode,
+        context: arms.get(job.arm) || undefined,
+      });
+      let chars = 0;
+      for (const m of request.messages) chars += m.content.length;
+      if (request.schema) chars += JSON.stringify(request.schema.schema).length;
+      const input = Math.ceil(chars / 4);
+      const output = request.maxOutputTokens ?? spec.model.max_output_tokens;
+      estimate.calls++;
+      estimate.inputTokens += input;
+      estimate.maxOutputTokens += output;
+      const cost = price({
+        inputTokens: input,
+        cachedInputTokens: 0,
+        outputTokens: output,
+        reasoningTokens: 0,
+      });
+      estimate.maxCostUsd = cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
+    }
+    if (priceNote) estimate.priceNote = priceNote;
+    return { run, resumed, model, totalJobs: planned.length, alreadyDone, estimate, notes };
+  }
+
+  const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
+  if (budgetUsd !== undefined && priceNote) {
+    throw new UserError(
+      `${priceNote}: cannot enforce the budget; add the model to a price table (--prices FILE)`,
+    );
+  }
+  if (priceNote) notes.push(priceNote);
+  const spent = await store.spending(run.id);
+  const limiter = new RateLimiter();
+  limiter.configure(model.bucket, { rpm: options.rpm ?? spec.model.rpm, tpm: options.tpm ?? spec.model.tpm });
+  await store.setRunStatus(run.id, "running");
+  const summary = await executeRun(
+    {
+      runId: run.id,
+      model,
+      mode,
+      store,
+      questions: questionById,
+      agents: profiles,
+      arms,
+      seedFor: (replicate) => hash32(`${spec.seed}:${replicate}`),
+      temperature: spec.model.temperature,
+      maxOutputTokens: spec.model.max_output_tokens,
+      concurrency: options.concurrency ?? defaultConcurrency(model),
+      limiter,
+      budget: new Budget({
+        capUsd: budgetUsd,
+        capCalls: spec.budget?.calls,
+        spentUsd: spent.usd,
+        calls: spent.calls,
+      }),
+      price,
+      retry: options.retry,
+      stop: options.stop,
+      abort: options.abort,
+      onProgress: options.onProgress,
+    },
+    pending,
+  );
+  const counts = await store.jobCounts(run.id);
+  const status =
+    counts.pending === 0
+      ? "completed"
+      : summary.stoppedBy === "budget"
+        ? "budget_exhausted"
+        : summary.stoppedBy === "interrupt"
+          ? "interrupted"
+          : "interrupted";
+  await store.setRunStatus(run.id, status);
+  return { run: { ...run, status }, resumed, model, totalJobs: planned.length, alreadyDone, summary, notes };
+}
+
+function defaultConcurrency(model: LanguageModel): number {
+  return model.kind === "llm" ? 8 : 64;
+}
