@@ -6,21 +6,25 @@
  *  3. cache hits/s replaying that run.
  * The last stdout line is a JSON object of the figures.
  */
+
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Agent } from "../src/agents/index.ts";
 import type { Question } from "../src/instruments/types.ts";
 import { createModel } from "../src/llm/index.ts";
 import { parseStudy } from "../src/spec/index.ts";
 import { openStore } from "../src/store/index.ts";
 import { runStudy } from "../src/study/index.ts";
-import { createInstantModel, startMockLlm } from "../test-support/mock-llm/index.ts";
+import { createInstantModel, type MockStats } from "../test-support/mock-llm/index.ts";
 
+const cli = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "populace-bench-"));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function syntheticStudy(agents: number, items: number, name: string) {
+function syntheticStudy(agents: number, items: number, name: string, itemsPerCall = 1) {
   const questions: Question[] = Array.from({ length: items }, (_, i) => ({
     id: `q${i + 1}`,
     type: "multiple_choice",
@@ -32,13 +36,12 @@ function syntheticStudy(agents: number, items: number, name: string) {
     source: "persona",
     attributes: { age: String(20 + (i % 60)), sex: i % 2 ? "female" : "male", region: `region ${i % 9}` },
   }));
+  // The spec supplies the study's identity and settings; agents and questions are passed in.
   const spec = parseStudy(
     [
       `name: ${name}`,
       "population: {source: personas, personas: [placeholder]}",
-      "instrument:",
-      "  items:",
-      ...questions.map((q) => `    - {id: ${q.id}, type: multiple_choice, text: x, options: [a, b]}`),
+      `instrument: {items_per_call: ${itemsPerCall}, items: [{id: q1, type: yes_no, text: x}]}`,
       "model: {max_output_tokens: 50}",
     ].join("\n"),
     `${name}.yaml`,
@@ -46,11 +49,47 @@ function syntheticStudy(agents: number, items: number, name: string) {
   return { study: spec, questions, agents: people };
 }
 
+/**
+ * The mock server runs in its own process, as a provider would: sharing this process's event
+ * loop would charge the server's work to the engine.
+ */
+async function startMockProcess(
+  args: string[],
+): Promise<{ url: string; stats(): Promise<MockStats>; close(): void }> {
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", cli, "mock-llm", "--port", "0", ...args],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`mock-llm exited (${code}): ${out}`)));
+  });
+  return {
+    url,
+    stats: async () => (await (await fetch(`${url}/stats`)).json()) as MockStats,
+    close: () => child.kill("SIGTERM"),
+  };
+}
+
 async function httpScenario(
   label: string,
   o: { rpm?: number; concurrency: number; latencyMs: number; jobs: number },
 ) {
-  const mock = await startMockLlm({ latencyMs: o.latencyMs, rpm: o.rpm, seed: 1 });
+  const mock = await startMockProcess([
+    "--latency-ms",
+    String(o.latencyMs),
+    "--seed",
+    "1",
+    ...(o.rpm ? ["--rpm", String(o.rpm)] : []),
+  ]);
   const store = openStore(join(dir, `${label}.db`));
   const { study, questions, agents } = syntheticStudy(o.jobs, 1, label);
   const model = createModel(`${mock.url}/v1#mock`, { timeoutMs: 10_000 });
@@ -67,9 +106,9 @@ async function httpScenario(
   });
   const seconds = (performance.now() - t0) / 1000;
   const counts = await store.jobCounts(result.run.id);
-  const stats = mock.stats();
+  const stats = await mock.stats();
   await store.close();
-  await mock.close();
+  mock.close();
   const bound = Math.min(o.rpm ? o.rpm / 60 : Number.POSITIVE_INFINITY, o.concurrency / (o.latencyMs / 1000));
   const achieved = (counts.ok + counts.failed) / seconds;
   const status429 = stats.by_status["429"] ?? 0;
@@ -81,6 +120,8 @@ async function httpScenario(
     lost_jobs: o.jobs - counts.ok - counts.failed,
     failed_jobs: counts.failed,
     share_429: round(status429 / Math.max(1, stats.requests), 4),
+    requests: stats.requests,
+    seconds: round(seconds, 2),
   };
   log(
     `${label}: ${figures.achieved_per_s}/s of a ${figures.bound_per_s}/s bound = ratio ${figures.ratio} ` +
@@ -90,15 +131,19 @@ async function httpScenario(
   return figures;
 }
 
-async function instantScenario() {
-  const store = openStore(join(dir, "instant.db"));
-  const { study, questions, agents } = syntheticStudy(20_000, 5, "instant");
+async function instantScenario(itemsPerCall: number) {
+  const store = openStore(join(dir, `instant-${itemsPerCall}.db`));
+  const responses = 100_000;
+  const { study, questions, agents } = syntheticStudy(
+    responses / 5,
+    5,
+    `instant${itemsPerCall}`,
+    itemsPerCall,
+  );
   const model = createInstantModel({ seed: 1 });
   const t0 = performance.now();
   const first = await runStudy({ study, store, dataDir: dir, model, agents, questions, concurrency: 64 });
   const firstSeconds = (performance.now() - t0) / 1000;
-  const counts = await store.jobCounts(first.run.id);
-  const responses = (counts.ok + counts.failed) * 1; // one item per job
   const t1 = performance.now();
   const replay = await runStudy({
     study,
@@ -111,16 +156,23 @@ async function instantScenario() {
     newRun: true,
   });
   const replaySeconds = (performance.now() - t1) / 1000;
+  const counts = await store.jobCounts(replay.run.id);
   await store.close();
+  const hits = replay.summary?.cacheHits ?? 0;
   const figures = {
-    responses: responses,
+    items_per_call: itemsPerCall,
+    responses,
+    calls: first.summary?.calls ?? 0,
     responses_per_s: Math.round(responses / firstSeconds),
-    cache_hits: replay.summary?.cacheHits ?? 0,
-    cache_hits_per_s: Math.round((replay.summary?.cacheHits ?? 0) / replaySeconds),
+    replay_cache_hits: hits,
+    replay_responses_per_s: Math.round(responses / replaySeconds),
+    cache_hits_per_s: Math.round(hits / replaySeconds),
+    replay_all_ok: counts.ok * itemsPerCall === responses,
   };
   log(
-    `instant model: ${figures.responses} responses in ${firstSeconds.toFixed(2)} s = ${figures.responses_per_s}/s; ` +
-      `replay: ${figures.cache_hits} cache hits in ${replaySeconds.toFixed(2)} s = ${figures.cache_hits_per_s}/s`,
+    `instant model, ${itemsPerCall} item(s) per call: ${responses} responses in ${firstSeconds.toFixed(2)} s = ` +
+      `${figures.responses_per_s}/s; replay: ${hits} cache hits in ${replaySeconds.toFixed(2)} s = ` +
+      `${figures.cache_hits_per_s} hits/s (${figures.replay_responses_per_s} responses/s)`,
   );
   return figures;
 }
@@ -128,6 +180,9 @@ async function instantScenario() {
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 try {
+  // RPM-bound: the rate limiter's pacing. Concurrency-bound: the worker pool's. Real LLM calls take
+  // 0.5-5 s; 250 ms keeps the run short while loopback HTTP (~2.5 ms a call here) stays a small
+  // part of each call. The 100 ms run shows how much that fixed cost weighs on a faster server.
   const rpmBound = await httpScenario("rpm-bound", {
     rpm: 3000,
     concurrency: 16,
@@ -135,13 +190,25 @@ try {
     jobs: 1000,
   });
   const concurrencyBound = await httpScenario("concurrency-bound", {
+    concurrency: 32,
+    latencyMs: 250,
+    jobs: 2500,
+  });
+  const fastServer = await httpScenario("concurrency-bound-100ms", {
     concurrency: 16,
     latencyMs: 100,
-    jobs: 2000,
+    jobs: 1600,
   });
-  const instant = await instantScenario();
+  const instant = await instantScenario(1);
+  const instantMulti = await instantScenario(5);
   process.stdout.write(
-    `${JSON.stringify({ rpm_bound: rpmBound, concurrency_bound: concurrencyBound, pipeline: instant })}\n`,
+    `${JSON.stringify({
+      rpm_bound: rpmBound,
+      concurrency_bound: concurrencyBound,
+      concurrency_bound_100ms: fastServer,
+      pipeline_1_item_per_call: instant,
+      pipeline_5_items_per_call: instantMulti,
+    })}\n`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

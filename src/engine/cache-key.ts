@@ -12,14 +12,9 @@ export function cacheKey(model: LanguageModel, request: ModelRequest): string {
   hash.update(model.id);
   hash.update("\u0000");
   hash.update(
-    JSON.stringify([
-      request.temperature ?? null,
-      request.maxOutputTokens ?? null,
-      request.seed ?? null,
-      request.topLogprobs ?? null,
-      request.schema ?? null,
-    ]),
+    `${request.temperature ?? "-"}|${request.maxOutputTokens ?? "-"}|${request.seed ?? "-"}|${request.topLogprobs ?? "-"}|`,
   );
+  if (request.schema) hash.update(schemaText(request.schema));
   for (const m of request.messages) {
     hash.update("\u0000");
     hash.update(m.role);
@@ -27,8 +22,21 @@ export function cacheKey(model: LanguageModel, request: ModelRequest): string {
     hash.update(m.content);
   }
   if (model.kind !== "llm" && request.subject) {
-    hash.update("\u0000subject");
-    hash.update(JSON.stringify(request.subject));
+    // The profile text already renders the attributes; the person's id is what can differ.
+    hash.update(`\u0000subject\u0000${request.subject.agentId}\u0000${request.subject.replicate}`);
   }
-  return hash.digest("hex");
+  // 128 bits (22 base64url characters): collision-free in practice and a compact index key.
+  return hash.digest("base64url").slice(0, 22);
+}
+
+const schemaTexts = new WeakMap<object, string>();
+
+/** A schema's JSON, computed once per schema object (requests for the same questions share one). */
+export function schemaText(schema: NonNullable<ModelRequest["schema"]>): string {
+  let text = schemaTexts.get(schema);
+  if (text === undefined) {
+    text = JSON.stringify(schema);
+    schemaTexts.set(schema, text);
+  }
+  return text;
 }

@@ -18,7 +18,7 @@ import type {
   Store,
 } from "../store/types.ts";
 import type { Budget } from "./budget.ts";
-import { cacheKey } from "./cache-key.ts";
+import { cacheKey, schemaText } from "./cache-key.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
 
@@ -33,8 +33,11 @@ export interface RunContext {
   agents: ReadonlyMap<string, { profile: string; attributes: Record<string, string> }>;
   /** Text each arm shows the simulated person ("" for none). */
   arms: ReadonlyMap<string, string>;
-  /** Seed per replicate: replicates must differ, reruns must not. */
-  seedFor: (replicate: number) => number;
+  /**
+   * Seed per simulated person and replicate: two people with the same profile, or two replicates,
+   * are separate draws (and separate cache entries); a rerun of the same job is not.
+   */
+  seedFor: (agentId: string, replicate: number) => number;
   temperature?: number;
   maxOutputTokens: number;
   concurrency: number;
@@ -72,7 +75,17 @@ export interface RunSummary extends Progress {
   stoppedBy: null | "budget" | "interrupt";
 }
 
-const WRITE_BATCH = 512;
+const WRITE_BATCH = 2048;
+const PREPARE_CHUNK = 1024;
+
+interface Prepared {
+  job: JobRecord;
+  questions: Question[];
+  request: ModelRequest;
+  key: string;
+  /** The cache was already asked for this request and had nothing. */
+  prefetched: boolean;
+}
 
 /**
  * Executes a run's pending jobs: cache → budget → rate limiter → provider → parse/validate →
@@ -97,7 +110,9 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     elapsedMs: 0,
   };
   let stoppedBy: RunSummary["stoppedBy"] = null;
-  const writer = new BatchWriter(ctx.store);
+  // Answers that cost money are committed on the next turn of the event loop; free ones (the
+  // statistical baseline, the instant model) are batched for throughput.
+  const writer = new BatchWriter(ctx.store, ctx.model.kind === "llm" ? 0 : 25);
   const report = () => {
     progress.elapsedMs = performance.now() - started;
     ctx.onProgress?.(progress);
@@ -118,6 +133,8 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     job: JobRecord,
     request: ModelRequest,
     purpose: CallRecord["purpose"],
+    knownMiss = false,
+    knownKey?: string,
   ): Promise<{
     response: CachedResponse;
     usage: Usage;
@@ -125,8 +142,10 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     latencyMs: number;
     cacheHit: boolean;
   }> => {
-    const key = cacheKey(ctx.model, request);
-    const cached = writer.pendingCache.get(key) ?? (await ctx.store.cacheGet([key])).get(key);
+    const key = knownKey ?? cacheKey(ctx.model, request);
+    const cached = knownMiss
+      ? undefined
+      : (writer.pendingCache.get(key) ?? (await ctx.store.cacheGet([key])).get(key));
     if (cached) return { response: cached, usage: zeroUsage(), costUsd: 0, latencyMs: 0, cacheHit: true };
     const estimatedTokens = estimateTokens(request);
     const worstCase = ctx.price({
@@ -210,19 +229,20 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     }
   };
 
-  const runJob = async (job: JobRecord): Promise<void> => {
+  /** The job's first request and its cache key. */
+  const prepare = (job: JobRecord): Prepared => {
     const questions = job.items.map((id) => ctx.questions.get(id)!);
     const agent = ctx.agents.get(job.agentId)!;
-    let request = buildRequest({
+    const built = buildRequest({
       profile: agent.profile,
       questions,
       mode: ctx.mode,
       context: ctx.arms.get(job.arm) || undefined,
     });
-    request = {
-      ...request,
-      seed: ctx.seedFor(job.replicate),
-      maxOutputTokens: request.maxOutputTokens ?? ctx.maxOutputTokens,
+    const request: ModelRequest = {
+      ...built,
+      seed: ctx.seedFor(job.agentId, job.replicate),
+      maxOutputTokens: built.maxOutputTokens ?? ctx.maxOutputTokens,
       subject: {
         agentId: job.agentId,
         attributes: agent.attributes,
@@ -231,6 +251,21 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
       },
     };
     if (ctx.temperature !== undefined) request.temperature = ctx.temperature;
+    return { job, questions, request, key: cacheKey(ctx.model, request), prefetched: false };
+  };
+
+  /** A cache hit whose answer is valid finishes here, synchronously; false sends the job to a worker. */
+  const finishFromCache = (p: Prepared, cached: CachedResponse): boolean => {
+    const parsed = parseAnswers(p.questions, ctx.mode, toModelResponse(cached));
+    if (parsed.problems.length > 0) return false;
+    progress.cacheHits++;
+    const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
+    finish(okOutcome(ctx, p.job, p.questions, parsed.answers, cached, totals));
+    return true;
+  };
+
+  const runJob = async ({ job, questions, request: first, key, prefetched }: Prepared): Promise<void> => {
+    let request = first;
     const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
     const maxRepairs = ctx.maxRepairs ?? 2;
     let lastProblems = "";
@@ -238,7 +273,14 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     for (let repair = 0; repair <= maxRepairs; repair++) {
       let result: Awaited<ReturnType<typeof call>>;
       try {
-        result = await call(job, request, repair === 0 ? "answer" : "repair");
+        // The first request was looked up when the job was prepared (a batched lookup).
+        result = await call(
+          job,
+          request,
+          repair === 0 ? "answer" : "repair",
+          repair === 0 && prefetched,
+          repair === 0 ? key : undefined,
+        );
       } catch (error) {
         if (error instanceof CallFailed) {
           finish(failedOutcome(ctx, job, questions, error.message, totals));
@@ -265,17 +307,48 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     finish(failedOutcome(ctx, job, questions, reason, totals, lastText));
   };
 
-  // Workers pull jobs in order. A job interrupted by the budget or Ctrl-C stays pending.
+  // Jobs are prepared in chunks: one batched cache lookup per chunk, hits finished at once, and
+  // only misses queued for the workers. A job stopped by the budget or Ctrl-C stays pending.
   let next = 0;
+  const queue: Prepared[] = [];
+  let refilling: Promise<void> | null = null;
+  const refill = async () => {
+    while (queue.length === 0 && next < pending.length && stoppedBy === null && !ctx.stop?.aborted) {
+      const chunk = pending.slice(next, next + PREPARE_CHUNK).map(prepare);
+      next += chunk.length;
+      const hits = await ctx.store.cacheGet(chunk.map((p) => p.key));
+      for (const p of chunk) {
+        const cached = hits.get(p.key);
+        if (!cached) queue.push({ ...p, prefetched: true });
+        else if (!finishFromCache(p, cached)) queue.push(p);
+      }
+    }
+  };
+  const take = async (): Promise<Prepared | undefined> => {
+    for (;;) {
+      if (queue.length > 0) return queue.shift();
+      // Another worker is preparing the next chunk: wait for it rather than concluding we are done.
+      if (refilling) {
+        await refilling;
+        continue;
+      }
+      if (next >= pending.length || stoppedBy !== null || ctx.stop?.aborted) return undefined;
+      refilling = refill().finally(() => {
+        refilling = null;
+      });
+    }
+  };
+
   const worker = async () => {
-    while (next < pending.length && stoppedBy === null) {
+    while (stoppedBy === null) {
       if (ctx.stop?.aborted) {
         stoppedBy = "interrupt";
         break;
       }
-      const job = pending[next++];
+      const prepared = await take();
+      if (!prepared) break;
       try {
-        await runJob(job);
+        await runJob(prepared);
       } catch (error) {
         if (error instanceof BudgetExhausted) stoppedBy ??= "budget";
         else if (error instanceof Interrupted) stoppedBy ??= "interrupt";
@@ -303,19 +376,23 @@ class BatchWriter {
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly store: Store;
+  private readonly delayMs: number;
 
-  constructor(store: Store) {
+  constructor(store: Store, delayMs: number) {
     this.store = store;
+    this.delayMs = delayMs;
   }
 
   poke(): void {
     if (this.calls.length + this.outcomes.length >= WRITE_BATCH) void this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => {
+      const run = () => {
         this.scheduled = false;
         void this.flush();
-      });
+      };
+      if (this.delayMs > 0) setTimeout(run, this.delayMs);
+      else setImmediate(run);
     }
   }
 
@@ -347,7 +424,7 @@ function describeError(error: unknown, attempt: number): string {
 function estimateTokens(request: ModelRequest): number {
   let chars = 0;
   for (const m of request.messages) chars += m.content.length;
-  if (request.schema) chars += JSON.stringify(request.schema.schema).length;
+  if (request.schema) chars += schemaText(request.schema).length;
   return Math.ceil(chars / 4) + (request.maxOutputTokens ?? 0);
 }
 

@@ -62,3 +62,24 @@ test("aborting a waiting acquire rejects it and frees its place", async () => {
   controller.abort(new Error("stop"));
   await assert.rejects(waiting, /stop/);
 });
+
+test("a limit stated in the provider's headers is adopted when the user set none", async () => {
+  const limiter = new RateLimiter();
+  limiter.observe("h", { limitRequests: 600, remainingRequests: 0, resetRequestsMs: 6000 });
+  // Spent quota: wait for one request's worth (100 ms at 600/min), not the 6 s full reset.
+  const t0 = performance.now();
+  await limiter.acquire("h", 1);
+  const first = performance.now() - t0;
+  assert.ok(first >= 90 && first < 1000, `first acquire waited ${first} ms`);
+  // Then paced at ~10/s.
+  const t1 = performance.now();
+  for (let i = 0; i < 5; i++) await limiter.acquire("h", 1);
+  const five = performance.now() - t1;
+  assert.ok(five > 350 && five < 900, `5 requests took ${five} ms at 10/s`);
+  // A user's own limit is never overridden by headers.
+  limiter.configure("u", { rpm: 60_000 });
+  limiter.observe("u", { limitRequests: 60 });
+  const t2 = performance.now();
+  for (let i = 0; i < 20; i++) await limiter.acquire("u", 1);
+  assert.ok(performance.now() - t2 < 200);
+});

@@ -15,6 +15,8 @@ interface Bucket {
   /** No request starts before this time (set by 429s and exhausted-quota headers). */
   pausedUntil: number;
   waiters: { tokens: number; resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal }[];
+  /** Limits adopted from the provider's headers (never overriding the user's). */
+  learned: { rpm?: boolean; tpm?: boolean };
   timer: NodeJS.Timeout | null;
 }
 
@@ -51,6 +53,7 @@ export class RateLimiter {
         pausedUntil: 0,
         waiters: [],
         timer: null,
+        learned: {},
       };
       this.buckets.set(name, b);
     }
@@ -92,12 +95,34 @@ export class RateLimiter {
     this.schedule(b);
   }
 
+  /**
+   * Learns from a response's rate-limit headers. A limit the provider states and the user did not
+   * set is adopted, so the engine paces itself instead of meeting 429s. When the quota is spent
+   * the bucket waits for one request's worth of quota, not for the whole quota to refill (the
+   * reset headers give the latter).
+   */
   observe(bucket: string, hints: RateLimitHints | undefined): void {
     if (!hints) return;
-    if (hints.remainingRequests === 0 && hints.resetRequestsMs !== undefined)
-      this.pause(bucket, hints.resetRequestsMs);
-    if (hints.remainingTokens === 0 && hints.resetTokensMs !== undefined)
-      this.pause(bucket, hints.resetTokensMs);
+    const b = this.bucket(bucket);
+    if (hints.limitRequests && !b.limits.rpm && !b.learned.rpm) {
+      b.learned.rpm = true;
+      b.limits = { ...b.limits, rpm: hints.limitRequests };
+      b.requests = Math.min(hints.remainingRequests ?? 1, capacity(hints.limitRequests));
+      b.refilledAt = this.now();
+    }
+    if (hints.limitTokens && !b.limits.tpm && !b.learned.tpm) {
+      b.learned.tpm = true;
+      b.limits = { ...b.limits, tpm: hints.limitTokens };
+      b.tokens = Math.min(hints.remainingTokens ?? 0, capacity(hints.limitTokens));
+      b.refilledAt = this.now();
+    }
+    if (hints.remainingRequests === 0 && hints.resetRequestsMs !== undefined) {
+      const one = hints.limitRequests ? 60_000 / hints.limitRequests : hints.resetRequestsMs;
+      this.pause(bucket, Math.min(hints.resetRequestsMs, one));
+    }
+    if (hints.remainingTokens === 0 && hints.resetTokensMs !== undefined) {
+      this.pause(bucket, Math.min(hints.resetTokensMs, 1000));
+    }
   }
 
   private refill(b: Bucket): void {

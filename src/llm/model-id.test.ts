@@ -5,8 +5,14 @@ import { parseModelId } from "./model-id.ts";
 
 test("provider:model ids split at the first colon", () => {
   assert.deepEqual(parseModelId("openai:gpt-4o-mini"), { provider: "openai", model: "gpt-4o-mini" });
-  assert.deepEqual(parseModelId("anthropic:claude-sonnet-4-5"), { provider: "anthropic", model: "claude-sonnet-4-5" });
-  assert.deepEqual(parseModelId("google:gemini-2.5-flash"), { provider: "google", model: "gemini-2.5-flash" });
+  assert.deepEqual(parseModelId("anthropic:claude-sonnet-4-5"), {
+    provider: "anthropic",
+    model: "claude-sonnet-4-5",
+  });
+  assert.deepEqual(parseModelId("google:gemini-2.5-flash"), {
+    provider: "google",
+    model: "gemini-2.5-flash",
+  });
   assert.deepEqual(parseModelId("ollama:llama3.1:8b"), {
     provider: "ollama",
     model: "llama3.1:8b",

@@ -73,9 +73,12 @@ export function loadPriceTable(overridePath?: string, env: NodeJS.ProcessEnv = p
   try {
     data = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new UserError(`the price table is not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(error as Error).message}`, {
-      where: path,
-    });
+    throw new UserError(
+      `the price table is not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(error as Error).message}`,
+      {
+        where: path,
+      },
+    );
   }
   const parsed = tableSchema.safeParse(data ?? {});
   if (!parsed.success) {

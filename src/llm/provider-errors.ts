@@ -11,7 +11,9 @@ interface ApiCallErrorLike {
 }
 
 function isApiCallError(error: unknown): error is ApiCallErrorLike {
-  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AI_APICallError";
+  return (
+    typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AI_APICallError"
+  );
 }
 
 export function kindForStatus(status: number): ProviderErrorKind {
@@ -56,10 +58,16 @@ export function toProviderError(error: unknown, modelId: string): ProviderError 
   const e = error as { name?: string; message?: string } | undefined;
   const name = e?.name ?? "";
   // The SDK's own response checks (no choices, JSON parse, type validation) mean a body we cannot use.
-  if (/^AI_(JSONParseError|TypeValidationError|InvalidResponseDataError|EmptyResponseBodyError|NoContentGeneratedError)$/.test(name)) {
+  if (
+    /^AI_(JSONParseError|TypeValidationError|InvalidResponseDataError|EmptyResponseBodyError|NoContentGeneratedError)$/.test(
+      name,
+    )
+  ) {
     return new ProviderError("malformed", `${modelId}: ${e?.message ?? name}`);
   }
-  if (/^AI_(UnsupportedFunctionalityError|InvalidArgumentError|InvalidPromptError|LoadSettingError)$/.test(name)) {
+  if (
+    /^AI_(UnsupportedFunctionalityError|InvalidArgumentError|InvalidPromptError|LoadSettingError)$/.test(name)
+  ) {
     return new ProviderError("bad_request", `${modelId}: ${e?.message ?? name}`);
   }
   if (error instanceof TypeError) return new ProviderError("network", `${modelId}: ${error.message}`);

@@ -13,8 +13,8 @@ import {
   type LanguageModel,
   loadPriceTable,
   type ModelRequest,
-  parseAnswers,
   ProviderError,
+  parseAnswers,
 } from "./index.ts";
 
 const questions: Question[] = [
@@ -22,7 +22,10 @@ const questions: Question[] = [
   { id: "age", type: "numeric", text: "How old are you?", min: 18, max: 99 },
   { id: "why", type: "free_text", text: "Why?" },
 ];
-const profiles = Array.from({ length: 8 }, (_, i) => `I am person ${i}, ${20 + 5 * i} years old, living in town ${i}.`);
+const profiles = Array.from(
+  { length: 8 },
+  (_, i) => `I am person ${i}, ${20 + 5 * i} years old, living in town ${i}.`,
+);
 const noEnv = {};
 
 let mock: MockLlm;
@@ -66,7 +69,9 @@ test("openai-compatible URL, generate mode: valid answers, usage with cached tok
     // Same profile again: the mock reports the profile prefix as cached, and answers the same.
     const second = await model.complete(req);
     assert.equal(second.text, first.text, "deterministic for the same request");
-    assert.ok(second.usage.cachedInputTokens > 0 && second.usage.cachedInputTokens < second.usage.inputTokens);
+    assert.ok(
+      second.usage.cachedInputTokens > 0 && second.usage.cachedInputTokens < second.usage.inputTokens,
+    );
     const u = second.usage;
     const expected =
       ((u.inputTokens - u.cachedInputTokens) * 1 + u.cachedInputTokens * 0.25 + u.outputTokens * 4) / 1e6;
@@ -96,7 +101,9 @@ test("openai-compatible URL, distribution mode: probabilities from logprobs sum 
 test("anthropic provider against the mock: native structured output and the forced-tool fallback", async () => {
   // claude-sonnet-4-5 gets output_config.format; claude-3-5-haiku gets a forced "json" tool call.
   for (const id of ["anthropic:claude-sonnet-4-5", "anthropic:claude-3-5-haiku-latest"]) {
-    const model = createModel(id, { env: { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${mock.url}/v1` } });
+    const model = createModel(id, {
+      env: { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${mock.url}/v1` },
+    });
     assert.equal(model.supportsLogprobs, false);
     const res = await model.complete(buildRequest({ profile: profiles[0], questions, mode: "generate" }));
     const out = parseAnswers(questions, "generate", res);
@@ -110,7 +117,11 @@ test("anthropic provider against the mock: native structured output and the forc
   // Anthropic has no logprobs: distribution mode falls back to the letter and says so.
   const model = createModel("anthropic:claude-sonnet-4-5", { apiKey: "k", baseURL: `${mock.url}/v1` });
   const q = [questions[0]];
-  const out = parseAnswers(q, "distribution", await model.complete(buildRequest({ profile: profiles[1], questions: q, mode: "distribution" })));
+  const out = parseAnswers(
+    q,
+    "distribution",
+    await model.complete(buildRequest({ profile: profiles[1], questions: q, mode: "distribution" })),
+  );
   assert.ok(["Favor", "Oppose"].includes(out.answers.cappun.answer as string));
   assert.match(out.notes[0], /probabilities unavailable/);
 });
@@ -122,11 +133,20 @@ test("missing keys are UserErrors naming the environment variable", () => {
     ["google:gemini-2.5-flash", /GOOGLE_GENERATIVE_AI_API_KEY \(or GEMINI_API_KEY\)/],
   ];
   for (const [id, re] of cases) {
-    assert.throws(() => createModel(id, { env: noEnv }), (e: unknown) => e instanceof UserError && re.test(e.message));
+    assert.throws(
+      () => createModel(id, { env: noEnv }),
+      (e: unknown) => e instanceof UserError && re.test(e.message),
+    );
   }
   assert.equal(createModel("google:gemini-2.5-flash", { env: { GEMINI_API_KEY: "g" } }).kind, "llm");
-  assert.equal(createModel("ollama:llama3.1:8b", { env: noEnv }).bucket, "ollama|http://localhost:11434/v1|nokey");
-  assert.equal(createModel("ollama:qwen3", { env: { OLLAMA_HOST: "10.0.0.5:11434" } }).bucket.split("|")[1], "http://10.0.0.5:11434/v1");
+  assert.equal(
+    createModel("ollama:llama3.1:8b", { env: noEnv }).bucket,
+    "ollama|http://localhost:11434/v1|nokey",
+  );
+  assert.equal(
+    createModel("ollama:qwen3", { env: { OLLAMA_HOST: "10.0.0.5:11434" } }).bucket.split("|")[1],
+    "http://10.0.0.5:11434/v1",
+  );
   assert.throws(() => createModel("openai:x", { apiKey: "k", timeoutMs: 0 }), UserError);
 });
 
@@ -139,56 +159,100 @@ test("rate-limit buckets are per provider endpoint and key", () => {
   assert.ok(!a.bucket.includes("key-a"), "the key itself never appears in the bucket name");
 });
 
-async function faultyModel(fault: string, timeoutMs: number, mockTimeoutMs = 5000): Promise<{ model: LanguageModel; mock: MockLlm }> {
+// The same faults through both clients: the lean one (URL ids) and the AI SDK (openai: ids).
+const clients = {
+  direct: (url: string, timeoutMs: number) => createModel(`${url}/v1#mock`, { env: noEnv, timeoutMs }),
+  sdk: (url: string, timeoutMs: number) =>
+    createModel("openai:gpt-4o-mini", {
+      env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${url}/v1` },
+      timeoutMs,
+    }),
+};
+
+async function faultyModel(
+  via: keyof typeof clients,
+  fault: string,
+  timeoutMs: number,
+  mockTimeoutMs = 5000,
+): Promise<{ model: LanguageModel; mock: MockLlm }> {
   const m = await startMockLlm({ seed: 1, errorRate: 1, faults: [fault as never], timeoutMs: mockTimeoutMs });
-  return { model: createModel(`${m.url}/v1#mock`, { env: noEnv, timeoutMs }), mock: m };
+  return { model: clients[via](m.url, timeoutMs), mock: m };
 }
 
-const generateRequest = (): ModelRequest => buildRequest({ profile: profiles[2], questions, mode: "generate" });
+const generateRequest = (): ModelRequest =>
+  buildRequest({ profile: profiles[2], questions, mode: "generate" });
 
-test("each injected fault maps to its ProviderError kind", async () => {
-  {
-    const { model, mock: m } = await faultyModel("rate_limit", 5000);
-    const e = await expectProviderError(model.complete(generateRequest()), "rate_limit");
-    assert.equal(e.status, 429);
-    assert.ok(e.retryAfterMs! >= 200 && e.retryAfterMs! <= 1000, `retryAfterMs ${e.retryAfterMs}`);
-    assert.equal(e.retryable, true);
-    await m.close();
-  }
-  {
-    const { model, mock: m } = await faultyModel("server_error", 5000);
-    const e = await expectProviderError(model.complete(generateRequest()), "server");
-    assert.equal(e.status, 500);
-    await m.close();
-  }
-  {
-    const { model, mock: m } = await faultyModel("malformed", 5000);
-    await expectProviderError(model.complete(generateRequest()), "malformed");
-    await m.close();
-  }
-  {
-    const { model, mock: m } = await faultyModel("timeout", 150);
-    const t0 = Date.now();
-    const e = await expectProviderError(model.complete(generateRequest()), "timeout");
-    assert.ok(Date.now() - t0 < 2000);
-    assert.match(e.message, /150 ms/);
-    await m.close();
-  }
-  {
-    // The mock drops the connection before the client gives up: a network failure.
-    const { model, mock: m } = await faultyModel("timeout", 5000, 50);
-    await expectProviderError(model.complete(generateRequest()), "network");
-    await m.close();
-  }
-  {
-    const { model, mock: m } = await faultyModel("off_option", 5000);
-    const res = await model.complete(generateRequest());
-    const out = parseAnswers(questions, "generate", res);
-    assert.deepEqual(out.problems, [
-      { item: "cappun", reason: 'cappun: "Not sure (off-option)" is not one of the options (Favor, Oppose)' },
-    ]);
-    await m.close();
-  }
+for (const via of ["direct", "sdk"] as const) {
+  test(`${via} client: each injected fault maps to its ProviderError kind`, async () => {
+    {
+      const { model, mock: m } = await faultyModel(via, "rate_limit", 5000);
+      const e = await expectProviderError(model.complete(generateRequest()), "rate_limit");
+      assert.equal(e.status, 429);
+      assert.ok(e.retryAfterMs! >= 200 && e.retryAfterMs! <= 1000, `retryAfterMs ${e.retryAfterMs}`);
+      assert.equal(e.retryable, true);
+      await m.close();
+    }
+    {
+      const { model, mock: m } = await faultyModel(via, "server_error", 5000);
+      const e = await expectProviderError(model.complete(generateRequest()), "server");
+      assert.equal(e.status, 500);
+      await m.close();
+    }
+    {
+      const { model, mock: m } = await faultyModel(via, "malformed", 5000);
+      await expectProviderError(model.complete(generateRequest()), "malformed");
+      await m.close();
+    }
+    {
+      const { model, mock: m } = await faultyModel(via, "timeout", 150);
+      const t0 = Date.now();
+      const e = await expectProviderError(model.complete(generateRequest()), "timeout");
+      assert.ok(Date.now() - t0 < 2000);
+      assert.match(e.message, /150 ms/);
+      await m.close();
+    }
+    {
+      // The mock drops the connection before the client gives up: a network failure.
+      const { model, mock: m } = await faultyModel(via, "timeout", 5000, 50);
+      await expectProviderError(model.complete(generateRequest()), "network");
+      await m.close();
+    }
+    {
+      const { model, mock: m } = await faultyModel(via, "off_option", 5000);
+      const res = await model.complete(generateRequest());
+      const out = parseAnswers(questions, "generate", res);
+      assert.deepEqual(out.problems, [
+        {
+          item: "cappun",
+          reason: 'cappun: "Not sure (off-option)" is not one of the options (Favor, Oppose)',
+        },
+      ]);
+      await m.close();
+    }
+  });
+}
+
+test("openai provider (AI SDK) against the mock: both modes, usage, snapshot, rate-limit hints", async () => {
+  const m = await startMockLlm({ seed: 8, rpm: 6000 });
+  const model = createModel("openai:gpt-4o-mini", {
+    env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${m.url}/v1` },
+  });
+  assert.equal(model.supportsLogprobs, true);
+  const g = await model.complete(generateRequest());
+  assert.deepEqual(parseAnswers(questions, "generate", g).problems, []);
+  assert.match(g.modelSnapshot ?? "", /^gpt-4o-mini\/fp_mock_/);
+  assert.equal(typeof g.rateLimit?.remainingRequests, "number");
+  const again = await model.complete(generateRequest());
+  assert.ok(again.usage.cachedInputTokens > 0);
+  assert.ok(costOf(model.id, again.usage, loadPriceTable(undefined, noEnv))! > 0);
+  const q = [questions[0]];
+  const d = await model.complete(buildRequest({ profile: profiles[3], questions: q, mode: "distribution" }));
+  const p = parseAnswers(q, "distribution", d).answers.cappun.probabilities!;
+  assert.ok(Math.abs(p.Favor + p.Oppose - 1) < 1e-9);
+  // Both clients see the same mock answer for the same request.
+  const direct = await createModel(`${m.url}/v1#gpt-4o-mini`, { env: noEnv }).complete(generateRequest());
+  assert.equal(direct.text, g.text);
+  await m.close();
 });
 
 test("auth, bad requests and refused connections", async () => {
@@ -200,7 +264,10 @@ test("auth, bad requests and refused connections", async () => {
   const closed = await startMockLlm();
   const url = closed.url;
   await closed.close();
-  await expectProviderError(createModel(`${url}/v1#mock`, { env: noEnv }).complete(generateRequest()), "network");
+  await expectProviderError(
+    createModel(`${url}/v1#mock`, { env: noEnv }).complete(generateRequest()),
+    "network",
+  );
 });
 
 test("a caller's abort is passed through, not turned into a provider failure", async () => {
@@ -217,18 +284,25 @@ test("rate limit: a burst beyond the RPM gets 429s with retry-after, and /stats 
   const m = await startMockLlm({ rpm: 120, seed: 3 }); // 2 per second, at most 2 at once
   const model = createModel(`${m.url}/v1#mock`, { env: noEnv });
   const results = await Promise.allSettled(
-    Array.from({ length: 12 }, (_, i) => model.complete(buildRequest({ profile: profiles[i % 8], questions, mode: "generate" }))),
+    Array.from({ length: 12 }, (_, i) =>
+      model.complete(buildRequest({ profile: profiles[i % 8], questions, mode: "generate" })),
+    ),
   );
   const ok = results.filter((r) => r.status === "fulfilled");
   const limited = results.filter(
-    (r): r is PromiseRejectedResult => r.status === "rejected" && r.reason instanceof ProviderError && r.reason.kind === "rate_limit",
+    (r): r is PromiseRejectedResult =>
+      r.status === "rejected" && r.reason instanceof ProviderError && r.reason.kind === "rate_limit",
   );
   assert.equal(ok.length + limited.length, 12);
   assert.ok(ok.length >= 2 && ok.length <= 3, `${ok.length} succeeded`);
   for (const r of limited) assert.ok((r.reason as ProviderError).retryAfterMs! > 0);
-  const hints = (ok[0] as PromiseFulfilledResult<{ rateLimit?: { remainingRequests?: number } }>).value.rateLimit;
+  const hints = (ok[0] as PromiseFulfilledResult<{ rateLimit?: { remainingRequests?: number } }>).value
+    .rateLimit;
   assert.equal(typeof hints?.remainingRequests, "number");
-  const stats = (await (await fetch(`${m.url}/stats`)).json()) as { by_status: Record<string, number>; rate_limited: number };
+  const stats = (await (await fetch(`${m.url}/stats`)).json()) as {
+    by_status: Record<string, number>;
+    rate_limited: number;
+  };
   assert.deepEqual(stats.by_status, { "200": ok.length, "429": limited.length });
   assert.equal(stats.rate_limited, limited.length);
   await m.close();

@@ -2,9 +2,16 @@ import type { OpenAIProvider } from "@ai-sdk/openai";
 import { UserError } from "../errors/index.ts";
 import { hash32 } from "../random/index.ts";
 import { OLLAMA_DEFAULT_URL, type ParsedModelId, parseModelId } from "./model-id.ts";
+import { chatComplete } from "./openai-chat.ts";
 import { toProviderError } from "./provider-errors.ts";
 import { rateLimitHints } from "./rate-limit-headers.ts";
-import { type LanguageModel, type ModelRequest, type ModelResponse, ProviderError, type Usage } from "./types.ts";
+import {
+  type LanguageModel,
+  type ModelRequest,
+  type ModelResponse,
+  ProviderError,
+  type Usage,
+} from "./types.ts";
 
 /** The AI SDK's provider-level model (LanguageModelV4); its doGenerate makes exactly one HTTP call. */
 type SdkModel = ReturnType<OpenAIProvider["chat"]>;
@@ -57,7 +64,10 @@ function resolveEndpoint(id: string, parsed: ParsedModelId, opts: CreateModelOpt
   };
   switch (parsed.provider) {
     case "openai":
-      return { baseURL: opts.baseURL ?? env.OPENAI_BASE_URL ?? DEFAULT_URL.openai, apiKey: need(["OPENAI_API_KEY"]) };
+      return {
+        baseURL: opts.baseURL ?? env.OPENAI_BASE_URL ?? DEFAULT_URL.openai,
+        apiKey: need(["OPENAI_API_KEY"]),
+      };
     case "anthropic":
       return {
         baseURL: opts.baseURL ?? env.ANTHROPIC_BASE_URL ?? DEFAULT_URL.anthropic,
@@ -74,7 +84,10 @@ function resolveEndpoint(id: string, parsed: ParsedModelId, opts: CreateModelOpt
         apiKey: opts.apiKey ?? env.OPENAI_COMPATIBLE_API_KEY,
       };
     case "openai-compatible":
-      return { baseURL: opts.baseURL ?? parsed.baseURL!, apiKey: opts.apiKey ?? env.OPENAI_COMPATIBLE_API_KEY };
+      return {
+        baseURL: opts.baseURL ?? parsed.baseURL!,
+        apiKey: opts.apiKey ?? env.OPENAI_COMPATIBLE_API_KEY,
+      };
   }
 }
 
@@ -94,7 +107,9 @@ async function loadSdkModel(parsed: ParsedModelId, endpoint: Endpoint): Promise<
       // server speak, and it returns per-token top_logprobs.
       const { createOpenAI } = await import("@ai-sdk/openai");
       // The SDK insists on a key; keyless local servers ignore the placeholder.
-      return createOpenAI({ apiKey: endpoint.apiKey ?? "no-key", baseURL: endpoint.baseURL }).chat(parsed.model);
+      return createOpenAI({ apiKey: endpoint.apiKey ?? "no-key", baseURL: endpoint.baseURL }).chat(
+        parsed.model,
+      );
     }
   }
 }
@@ -105,7 +120,9 @@ function toSdkPrompt(request: ModelRequest, provider: ParsedModelId["provider"])
     if (m.role === "system") {
       // Anthropic caches only up to explicit breakpoints; the stable profile is the leading system message.
       const cache =
-        provider === "anthropic" && i === 0 ? { anthropic: { cacheControl: { type: "ephemeral" as const } } } : undefined;
+        provider === "anthropic" && i === 0
+          ? { anthropic: { cacheControl: { type: "ephemeral" as const } } }
+          : undefined;
       prompt.push({ role: "system", content: m.content, ...(cache ? { providerOptions: cache } : {}) });
     } else if (m.role === "user") {
       prompt.push({ role: "user", content: [{ type: "text", text: m.content }] });
@@ -145,7 +162,9 @@ function firstTokenLogprobs(result: SdkResult): ModelResponse["firstTokenLogprob
   const list = result.providerMetadata?.openai?.logprobs as OpenAITokenLogprob[] | undefined;
   const first = Array.isArray(list) ? list[0] : undefined;
   if (!first) return undefined;
-  const top = first.top_logprobs?.length ? first.top_logprobs : [{ token: first.token, logprob: first.logprob }];
+  const top = first.top_logprobs?.length
+    ? first.top_logprobs
+    : [{ token: first.token, logprob: first.logprob }];
   return top.map((t) => ({ token: t.token, logprob: t.logprob }));
 }
 
@@ -166,19 +185,24 @@ export function createModel(id: string, opts: CreateModelOptions = {}): Language
   const parsed = parseModelId(id);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new UserError(`timeout for model "${id}" must be a positive number of milliseconds, got ${timeoutMs}`);
+    throw new UserError(
+      `timeout for model "${id}" must be a positive number of milliseconds, got ${timeoutMs}`,
+    );
   }
   const endpoint = resolveEndpoint(id, parsed, opts);
   const keyTag = endpoint.apiKey ? hash32(endpoint.apiKey).toString(16).padStart(8, "0") : "nokey";
   const bucket = `${parsed.provider}|${endpoint.baseURL}|${keyTag}`;
-  const supportsLogprobs = parsed.provider === "openai" || parsed.provider === "ollama" || parsed.provider === "openai-compatible";
+  const supportsLogprobs =
+    parsed.provider === "openai" || parsed.provider === "ollama" || parsed.provider === "openai-compatible";
   let sdkModel: Promise<SdkModel> | undefined;
 
-  async function complete(request: ModelRequest): Promise<ModelResponse> {
+  // Self-hosted OpenAI-compatible servers use the lean client (see openai-chat.ts for why).
+  const direct = parsed.provider === "ollama" || parsed.provider === "openai-compatible";
+  const chatConfig = { modelId: id, model: parsed.model, baseURL: endpoint.baseURL, apiKey: endpoint.apiKey };
+
+  async function viaSdk(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
     sdkModel ??= loadSdkModel(parsed, endpoint);
     const model = await sdkModel;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const options: SdkCallOptions = {
       prompt: toSdkPrompt(request, parsed.provider),
       maxOutputTokens: request.maxOutputTokens,
@@ -187,19 +211,16 @@ export function createModel(id: string, opts: CreateModelOptions = {}): Language
       abortSignal: signal,
     };
     if (request.schema) {
-      options.responseFormat = { type: "json", schema: request.schema.schema as never, name: request.schema.name };
+      options.responseFormat = {
+        type: "json",
+        schema: request.schema.schema as never,
+        name: request.schema.name,
+      };
     }
     if (request.topLogprobs && supportsLogprobs) {
       options.providerOptions = { openai: { logprobs: request.topLogprobs } };
     }
-    let result: SdkResult;
-    try {
-      result = await model.doGenerate(options);
-    } catch (error) {
-      if (request.signal?.aborted) throw error; // the caller cancelled: not a provider failure
-      if (timeout.aborted) throw new ProviderError("timeout", `${id}: no answer within ${timeoutMs} ms`);
-      throw toProviderError(error, id);
-    }
+    const result = await model.doGenerate(options);
     const response: ModelResponse = { text: textOf(result), usage: usageOf(result) };
     const logprobs = firstTokenLogprobs(result);
     if (logprobs) response.firstTokenLogprobs = logprobs;
@@ -208,6 +229,18 @@ export function createModel(id: string, opts: CreateModelOptions = {}): Language
     const hints = rateLimitHints(result.response?.headers);
     if (hints) response.rateLimit = hints;
     return response;
+  }
+
+  async function complete(request: ModelRequest): Promise<ModelResponse> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    try {
+      return direct ? await chatComplete(chatConfig, request, signal) : await viaSdk(request, signal);
+    } catch (error) {
+      if (request.signal?.aborted) throw error; // the caller cancelled: not a provider failure
+      if (timeout.aborted) throw new ProviderError("timeout", `${id}: no answer within ${timeoutMs} ms`);
+      throw toProviderError(error, id);
+    }
   }
 
   return { id, bucket, kind: "llm", supportsLogprobs, complete };

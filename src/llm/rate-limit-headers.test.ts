@@ -27,7 +27,12 @@ test("OpenAI x-ratelimit headers become hints", () => {
     "x-ratelimit-reset-requests": "1s",
     "x-ratelimit-reset-tokens": "6m0s",
   });
-  assert.deepEqual(hints, { remainingRequests: 59, remainingTokens: 149000, resetRequestsMs: 1000, resetTokensMs: 360000 });
+  assert.deepEqual(hints, {
+    remainingRequests: 59,
+    remainingTokens: 149000,
+    resetRequestsMs: 1000,
+    resetTokensMs: 360000,
+  });
 });
 
 test("Anthropic headers: remaining counts and RFC 3339 reset instants", () => {

@@ -56,6 +56,13 @@ export function rateLimitHints(headers: HeaderBag, now = Date.now()): RateLimitH
   if (!headers) return undefined;
   const hints: RateLimitHints = {
     retryAfterMs: retryAfterMs(headers, now),
+    limitRequests:
+      nonNegativeNumber(header(headers, "x-ratelimit-limit-requests")) ??
+      nonNegativeNumber(header(headers, "anthropic-ratelimit-requests-limit")),
+    limitTokens:
+      nonNegativeNumber(header(headers, "x-ratelimit-limit-tokens")) ??
+      nonNegativeNumber(header(headers, "anthropic-ratelimit-tokens-limit")) ??
+      nonNegativeNumber(header(headers, "anthropic-ratelimit-input-tokens-limit")),
     remainingRequests:
       nonNegativeNumber(header(headers, "x-ratelimit-remaining-requests")) ??
       nonNegativeNumber(header(headers, "anthropic-ratelimit-requests-remaining")),

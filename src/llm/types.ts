@@ -46,6 +46,9 @@ export interface Usage {
 
 /** Rate-limit state reported by the provider's response headers, when it sends them. */
 export interface RateLimitHints {
+  /** The account's requests / tokens per minute, when the provider states them. */
+  limitRequests?: number;
+  limitTokens?: number;
   retryAfterMs?: number;
   remainingRequests?: number;
   remainingTokens?: number;
@@ -76,7 +79,11 @@ export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly status?: number;
   readonly retryAfterMs?: number;
-  constructor(kind: ProviderErrorKind, message: string, options: { status?: number; retryAfterMs?: number } = {}) {
+  constructor(
+    kind: ProviderErrorKind,
+    message: string,
+    options: { status?: number; retryAfterMs?: number } = {},
+  ) {
     super(message);
     this.name = "ProviderError";
     this.kind = kind;

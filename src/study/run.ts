@@ -191,7 +191,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       questions: questionById,
       agents: profiles,
       arms,
-      seedFor: (replicate) => hash32(`${spec.seed}:${replicate}`),
+      seedFor: (agentId, replicate) => hash32(`${spec.seed}:${agentId}:${replicate}`),
       temperature: spec.model.temperature,
       maxOutputTokens: spec.model.max_output_tokens,
       concurrency: options.concurrency ?? defaultConcurrency(model),

@@ -1,4 +1,11 @@
 /** Test doubles for language models: the HTTP mock server and the in-process instant model. */
 export { createInstantModel, type InstantModelOptions } from "./instant.ts";
 export { chooseLetter, compilePlan, contentKey, letteredOptions, OFF_OPTION_TEXT } from "./policy.ts";
-export { FAULTS, type FaultKind, type MockLlm, type MockLlmOptions, type MockStats, startMockLlm } from "./server.ts";
+export {
+  FAULTS,
+  type FaultKind,
+  type MockLlm,
+  type MockLlmOptions,
+  type MockStats,
+  startMockLlm,
+} from "./server.ts";

@@ -3,7 +3,15 @@
  * mock server's policy. For benchmarks of everything except HTTP; it is not a language model.
  */
 import type { LanguageModel, ModelRequest, ModelResponse } from "../../src/llm/types.ts";
-import { type AnswerPlan, chooseLetter, compilePlan, contentKey, estimateTokens, letteredOptions, requestRng } from "./policy.ts";
+import {
+  type AnswerPlan,
+  chooseLetter,
+  compilePlan,
+  contentKey,
+  estimateTokens,
+  letteredOptions,
+  requestRng,
+} from "./policy.ts";
 
 export interface InstantModelOptions {
   seed?: number | string;
@@ -20,7 +28,10 @@ export function createInstantModel(opts: InstantModelOptions = {}): LanguageMode
 
   function answer(request: ModelRequest): ModelResponse {
     const messages = request.messages;
-    const rng = requestRng(seed, contentKey(messages, request.seed === undefined ? "" : String(request.seed)));
+    const rng = requestRng(
+      seed,
+      contentKey(messages, request.seed === undefined ? "" : String(request.seed)),
+    );
     let chars = 0;
     for (const m of messages) chars += m.content.length;
     let text: string;

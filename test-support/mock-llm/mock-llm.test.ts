@@ -6,7 +6,12 @@ import { createInstantModel, type MockStats, startMockLlm } from "./index.ts";
 
 const questions: Question[] = [
   { id: "cappun", type: "multiple_choice", text: "Death penalty?", options: ["Favor", "Oppose"] },
-  { id: "trust", type: "likert", text: "Most people can be trusted.", options: ["Agree", "Neutral", "Disagree"] },
+  {
+    id: "trust",
+    type: "likert",
+    text: "Most people can be trusted.",
+    options: ["Agree", "Neutral", "Disagree"],
+  },
   { id: "age", type: "numeric", text: "Age?", min: 18, max: 99 },
   { id: "why", type: "free_text", text: "Why?" },
 ];
@@ -19,7 +24,10 @@ function chatBody(i: number, extra: Record<string, unknown> = {}) {
       { role: "system", content: `I am person ${i}.` },
       { role: "user", content: "Answer the questions." },
     ],
-    response_format: { type: "json_schema", json_schema: { name: schema.name, schema: schema.schema, strict: true } },
+    response_format: {
+      type: "json_schema",
+      json_schema: { name: schema.name, schema: schema.schema, strict: true },
+    },
     ...extra,
   };
 }
@@ -75,7 +83,12 @@ test("logprobs: first-token alternatives over the offered letters, at most top_l
   const m = await startMockLlm({ seed: 5 });
   const body = {
     model: "mock",
-    messages: [{ role: "user", content: "Pick one.\nA. Red\nB. Green\nC. Blue\nD. None\n\nReply with the letter only." }],
+    messages: [
+      {
+        role: "user",
+        content: "Pick one.\nA. Red\nB. Green\nC. Blue\nD. None\n\nReply with the letter only.",
+      },
+    ],
     logprobs: true,
     top_logprobs: 3,
   };
@@ -88,7 +101,10 @@ test("logprobs: first-token alternatives over the offered letters, at most top_l
     assert.ok(first.top_logprobs[i - 1].logprob >= first.top_logprobs[i].logprob);
   }
   const all = JSON.parse((await post(`${m.url}/v1/chat/completions`, { ...body, top_logprobs: 20 })).text);
-  const total = all.choices[0].logprobs.content[0].top_logprobs.reduce((s: number, t: { logprob: number }) => s + Math.exp(t.logprob), 0);
+  const total = all.choices[0].logprobs.content[0].top_logprobs.reduce(
+    (s: number, t: { logprob: number }) => s + Math.exp(t.logprob),
+    0,
+  );
   assert.ok(Math.abs(total - 1) < 1e-9, "letters plus the non-letter token carry all the mass");
   await m.close();
 });
@@ -129,7 +145,11 @@ test("error-rate mixes every fault kind; /stats by_status matches what the clien
     for (let i = 0; i < 200; i++) {
       const r = await post(`${m.url}/v1/chat/completions`, chatBody(i));
       seen[r.status] = (seen[r.status] ?? 0) + 1;
-      if (r.status === 429 && Number(r.headers.get("retry-after-ms")) > 0 && Number(r.headers.get("retry-after")) >= 1) {
+      if (
+        r.status === 429 &&
+        Number(r.headers.get("retry-after-ms")) > 0 &&
+        Number(r.headers.get("retry-after")) >= 1
+      ) {
         retryAfterOk++;
       }
     }
@@ -204,7 +224,9 @@ test("latency applies to every request; /stats reports the peak number in flight
   const m = await startMockLlm({ latencyMs: 100 });
   t.after(() => m.close());
   const t0 = performance.now();
-  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post(`${m.url}/v1/chat/completions`, chatBody(i))));
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => post(`${m.url}/v1/chat/completions`, chatBody(i))),
+  );
   const elapsed = performance.now() - t0;
   assert.ok(results.every((r) => r.status === 200));
   assert.ok(elapsed >= 95 && elapsed < 1000, `${elapsed} ms`);
@@ -221,7 +243,9 @@ test("instant model: valid answers in both modes, same policy, cheap", async () 
   for (let i = 0; i < 300; i++) {
     const g = await model.complete(buildRequest({ profile: `person ${i}`, questions, mode: "generate" }));
     assert.deepEqual(parseAnswers(questions, "generate", g).problems, []);
-    const d = await model.complete(buildRequest({ profile: `person ${i}`, questions: dq, mode: "distribution" }));
+    const d = await model.complete(
+      buildRequest({ profile: `person ${i}`, questions: dq, mode: "distribution" }),
+    );
     const out = parseAnswers(dq, "distribution", d);
     assert.deepEqual(out.problems, []);
     const p = out.answers.trust.probabilities!;
@@ -230,7 +254,9 @@ test("instant model: valid answers in both modes, same policy, cheap", async () 
   }
   assert.equal(Object.keys(counts).length, 3, JSON.stringify(counts));
 
-  const requests = Array.from({ length: 1000 }, (_, i) => buildRequest({ profile: `person ${i}`, questions, mode: "generate" }));
+  const requests = Array.from({ length: 1000 }, (_, i) =>
+    buildRequest({ profile: `person ${i}`, questions, mode: "generate" }),
+  );
   const n = 100_000;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await model.complete(requests[i % requests.length]);

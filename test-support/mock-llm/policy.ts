@@ -71,7 +71,9 @@ function compileNode(node: JsonSchema, seed: string): Generator {
         ctx.off--;
         return hi + 1000;
       }
-      return whole ? lo + rng.int(Math.floor(hi - lo) + 1) : Math.round((lo + rng.next() * (hi - lo)) * 100) / 100;
+      return whole
+        ? lo + rng.int(Math.floor(hi - lo) + 1)
+        : Math.round((lo + rng.next() * (hi - lo)) * 100) / 100;
     };
   }
   if (type === "boolean") return (rng) => rng.next() < 0.5;
@@ -132,7 +134,13 @@ export function chooseLetter(
 ): LetterChoice {
   if (offOption || offered.length === 0) {
     const bad = offered.length < 26 ? String.fromCharCode(65 + offered.length) : "?";
-    return { letter: bad, top: [{ token: bad, logprob: -0.05 }, { token: "The", logprob: -3 }].slice(0, Math.max(1, k)) };
+    return {
+      letter: bad,
+      top: [
+        { token: bad, logprob: -0.05 },
+        { token: "The", logprob: -3 },
+      ].slice(0, Math.max(1, k)),
+    };
   }
   const w = personWeights(
     optionWeights(
@@ -147,7 +155,10 @@ export function chooseLetter(
   const alts = offered.map((o, i) => ({ token: o.letter, logprob: Math.log((w[i] / total) * (1 - junk)) }));
   alts.push({ token: "The", logprob: Math.log(junk) });
   alts.sort((a, b) => b.logprob - a.logprob);
-  return { letter: alts[0].token === "The" ? alts[1].token : alts[0].token, top: alts.slice(0, Math.max(1, k)) };
+  return {
+    letter: alts[0].token === "The" ? alts[1].token : alts[0].token,
+    top: alts.slice(0, Math.max(1, k)),
+  };
 }
 
 /** ≈ 4 characters per token, the usual rule of thumb for English. */

@@ -79,7 +79,8 @@ function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
     let s = "";
-    for (const b of content) if (b && typeof b === "object" && typeof (b as Json).text === "string") s += (b as Json).text;
+    for (const b of content)
+      if (b && typeof b === "object" && typeof (b as Json).text === "string") s += (b as Json).text;
     return s;
   }
   return "";
@@ -87,7 +88,8 @@ function textOf(content: unknown): string {
 
 function conversationOf(body: Json, api: Api): Conversation {
   const messages: { role: string; content: string }[] = [];
-  if (api === "anthropic" && body.system !== undefined) messages.push({ role: "system", content: textOf(body.system) });
+  if (api === "anthropic" && body.system !== undefined)
+    messages.push({ role: "system", content: textOf(body.system) });
   for (const m of Array.isArray(body.messages) ? (body.messages as Json[]) : []) {
     messages.push({ role: String(m?.role ?? "user"), content: textOf(m?.content) });
   }
@@ -122,7 +124,8 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const burstSeconds = opts.burstSeconds ?? 1;
   const faultKinds = opts.faults?.length ? opts.faults : FAULTS;
-  for (const f of faultKinds) if (!FAULTS.includes(f)) throw new Error(`unknown fault kind "${f}" (${FAULTS.join(", ")})`);
+  for (const f of faultKinds)
+    if (!FAULTS.includes(f)) throw new Error(`unknown fault kind "${f}" (${FAULTS.join(", ")})`);
   const fingerprint = `fp_mock_${hash32(seed).toString(16).padStart(8, "0")}`;
   const start = Date.now();
   const rpm = opts.rpm ? new TokenBucket(opts.rpm, burstSeconds, start) : undefined;
@@ -168,7 +171,12 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     timers.add(t);
   }
 
-  function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string> = {},
+  ): void {
     stats.by_status[status] = (stats.by_status[status] ?? 0) + 1;
     if (res.destroyed) return;
     res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -205,7 +213,10 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
 
   function retryHeaders(ms: number): Record<string, string> {
     // OpenAI sends whole seconds in retry-after and the precise value in retry-after-ms.
-    return { "retry-after": String(Math.max(1, Math.ceil(ms / 1000))), "retry-after-ms": String(Math.ceil(ms)) };
+    return {
+      "retry-after": String(Math.max(1, Math.ceil(ms / 1000))),
+      "retry-after-ms": String(Math.ceil(ms)),
+    };
   }
 
   /** Builds the API answer; returns the body and its token counts. */
@@ -217,8 +228,6 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     const first = conv.messages[0]?.content ?? "";
     const firstKey = hash32(first);
     const cached = seenPrefixes.has(firstKey) ? Math.min(promptTokens, estimateTokens(first.length)) : 0;
-    if (seenPrefixes.size > 200_000) seenPrefixes.clear();
-    seenPrefixes.add(firstKey);
 
     let text = "";
     let toolUse: { name: string; input: unknown } | undefined;
@@ -233,7 +242,8 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       } else {
         const k = typeof body.top_logprobs === "number" ? body.top_logprobs : 0;
         const choice = chooseLetter(seed, letteredOptions(conv.lastUser), rng, k, offOption);
-        text = letteredOptions(conv.lastUser).length || offOption ? choice.letter : "It depends on the situation.";
+        text =
+          letteredOptions(conv.lastUser).length || offOption ? choice.letter : "It depends on the situation.";
         if (body.logprobs === true) {
           const top = choice.top.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null }));
           const self = top.find((t) => t.token === text) ?? { token: text, logprob: -0.01, bytes: null };
@@ -251,12 +261,16 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
             : undefined;
       const format = (body.output_config as Json | undefined)?.format as Json | undefined;
       if (forced?.input_schema) {
-        toolUse = { name: String(forced.name), input: planFor(forced.input_schema as Json).generate(rng, offOption) };
+        toolUse = {
+          name: String(forced.name),
+          input: planFor(forced.input_schema as Json).generate(rng, offOption),
+        };
       } else if (format?.type === "json_schema" && format.schema) {
         text = JSON.stringify(planFor(format.schema as Json).generate(rng, offOption));
       } else {
         const offered = letteredOptions(conv.lastUser);
-        text = offered.length || offOption ? chooseLetter(seed, offered, rng, 1, offOption).letter : "It depends.";
+        text =
+          offered.length || offOption ? chooseLetter(seed, offered, rng, 1, offOption).letter : "It depends.";
       }
     }
     const outChars = toolUse ? JSON.stringify(toolUse.input).length : text.length;
@@ -305,7 +319,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         },
       });
     }
-    return { json, promptTokens, cached, completionTokens };
+    return { json, promptTokens, cached, completionTokens, firstKey };
   }
 
   function handleApi(api: Api, req: IncomingMessage, res: ServerResponse, raw: string): void {
@@ -323,7 +337,8 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     res.on("close", finish);
     // Drawn for every call, so the fault sequence depends only on seed and arrival order.
     const u = faultRng.next();
-    const fault: FaultKind | undefined = u < errorRate ? faultKinds[faultRng.int(faultKinds.length)] : undefined;
+    const fault: FaultKind | undefined =
+      u < errorRate ? faultKinds[faultRng.int(faultKinds.length)] : undefined;
     if (u >= errorRate) faultRng.next();
 
     let body: Json;
@@ -347,7 +362,9 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     if (wait > 0) {
       stats.rate_limited++;
       const headers = { ...limitHeaders(api, now), ...retryHeaders(wait) };
-      later(latencyMs, () => send(res, 429, errorBody(api, 429, "rate limit reached (mock RPM/TPM)"), headers));
+      later(latencyMs, () =>
+        send(res, 429, errorBody(api, 429, "rate limit reached (mock RPM/TPM)"), headers),
+      );
       return;
     }
     rpm?.take(1);
@@ -369,13 +386,18 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         later(timeoutMs, () => res.socket?.destroy());
         return;
       case "malformed":
-        later(latencyMs, () => send(res, 200, out.json.slice(0, Math.max(10, Math.floor(out.json.length / 2))), headers));
+        later(latencyMs, () =>
+          send(res, 200, out.json.slice(0, Math.max(10, Math.floor(out.json.length / 2))), headers),
+        );
         return;
       default:
         later(latencyMs, () => {
           stats.tokens.input += out.promptTokens;
           stats.tokens.cached += out.cached;
           stats.tokens.output += out.completionTokens;
+          // Only answered prompts warm the cache, as with real providers.
+          if (seenPrefixes.size > 200_000) seenPrefixes.clear();
+          seenPrefixes.add(out.firstKey);
           send(res, 200, out.json, headers);
         });
     }
@@ -391,7 +413,12 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     }
     if (req.method === "GET" && path === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ object: "list", data: [{ id: "mock", object: "model", created: 0, owned_by: "populace-mock" }] }));
+      res.end(
+        JSON.stringify({
+          object: "list",
+          data: [{ id: "mock", object: "model", created: 0, owned_by: "populace-mock" }],
+        }),
+      );
       return;
     }
     const api: Api | undefined =

@@ -1,8 +1,13 @@
 import type { Command } from "commander";
-import { UserError } from "../../errors/index.ts";
 import { startMockLlm } from "../../../test-support/mock-llm/index.ts";
+import { UserError } from "../../errors/index.ts";
 
-function numberOption(name: string, value: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
+function numberOption(
+  name: string,
+  value: string | undefined,
+  check: (n: number) => boolean,
+  rule: string,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || !check(n)) {
@@ -25,23 +30,38 @@ interface MockLlmFlags {
 export function register(program: Command): void {
   program
     .command("mock-llm")
-    .description("Serve a mock LLM (OpenAI chat completions + Anthropic messages) on 127.0.0.1 for tests and benchmarks")
+    .description(
+      "Serve a mock LLM (OpenAI chat completions + Anthropic messages) on 127.0.0.1 for tests and benchmarks",
+    )
     .option("--port <P>", "port to listen on (0 = any free port)", "0")
     .option("--latency-ms <M>", "delay before every answer, in milliseconds")
     .option("--rpm <R>", "requests per minute; over it the mock answers 429")
     .option("--tpm <T>", "tokens per minute; over it the mock answers 429")
-    .option("--error-rate <E>", "probability (0-1) of an injected fault: 429, 500, timeout, malformed JSON, off-option answer")
+    .option(
+      "--error-rate <E>",
+      "probability (0-1) of an injected fault: 429, 500, timeout, malformed JSON, off-option answer",
+    )
     .option("--seed <S>", "seed of the answering policy and the fault sequence", "0")
     .option("--timeout-ms <MS>", "how long a timeout fault hangs before the connection is dropped", "30000")
     .option("--burst-seconds <S>", "seconds of RPM/TPM quota a client may use at once", "1")
     .action(async (flags: MockLlmFlags) => {
-      const port = numberOption("port", flags.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, "an integer 0-65535");
+      const port = numberOption(
+        "port",
+        flags.port,
+        (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+        "an integer 0-65535",
+      );
       const mock = await startMockLlm({
         port,
         latencyMs: numberOption("latency-ms", flags.latencyMs, (n) => n >= 0, "a number >= 0"),
         rpm: numberOption("rpm", flags.rpm, (n) => n > 0, "a number > 0"),
         tpm: numberOption("tpm", flags.tpm, (n) => n > 0, "a number > 0"),
-        errorRate: numberOption("error-rate", flags.errorRate, (n) => n >= 0 && n <= 1, "a probability between 0 and 1"),
+        errorRate: numberOption(
+          "error-rate",
+          flags.errorRate,
+          (n) => n >= 0 && n <= 1,
+          "a probability between 0 and 1",
+        ),
         seed: flags.seed,
         timeoutMs: numberOption("timeout-ms", flags.timeoutMs, (n) => n >= 0, "a number >= 0"),
         burstSeconds: numberOption("burst-seconds", flags.burstSeconds, (n) => n > 0, "a number > 0"),
@@ -49,7 +69,9 @@ export function register(program: Command): void {
         if (error.code === "EADDRINUSE") throw new UserError(`port ${port} is already in use`);
         throw error;
       });
-      process.stdout.write(`mock LLM listening on ${mock.url}/v1 (this is a test double, not a language model)\n`);
+      process.stdout.write(
+        `mock LLM listening on ${mock.url}/v1 (this is a test double, not a language model)\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);

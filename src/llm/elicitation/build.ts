@@ -38,7 +38,8 @@ function checkQuestions(questions: Question[], mode: ElicitationMode): void {
   if (!Array.isArray(questions) || questions.length === 0) throw new UserError("no questions to ask");
   const seen = new Set<string>();
   questions.forEach((q, i) => {
-    if (!q || typeof q.id !== "string" || q.id === "") throw new UserError("question has no id", { where: where(q, i) });
+    if (!q || typeof q.id !== "string" || q.id === "")
+      throw new UserError("question has no id", { where: where(q, i) });
     if (seen.has(q.id)) throw new UserError("duplicate question id", { where: where(q, i) });
     seen.add(q.id);
     const options = optionsOf(q);
@@ -57,11 +58,15 @@ function checkQuestions(questions: Question[], mode: ElicitationMode): void {
   });
   if (mode === "distribution") {
     if (questions.length !== 1) {
-      throw new UserError(`distribution mode asks exactly one closed question per call, got ${questions.length}`);
+      throw new UserError(
+        `distribution mode asks exactly one closed question per call, got ${questions.length}`,
+      );
     }
     const options = optionsOf(questions[0]);
     if (!options) {
-      throw new UserError("distribution mode needs a closed question (one with options)", { where: where(questions[0], 0) });
+      throw new UserError("distribution mode needs a closed question (one with options)", {
+        where: where(questions[0], 0),
+      });
     }
     if (options.length > OPTION_LETTERS.length) {
       throw new UserError(`distribution mode supports at most ${OPTION_LETTERS.length} options`, {
@@ -134,7 +139,8 @@ function withContext(context: string | undefined, body: string): string {
 /** Turns a simulated person's profile and questions into one model call. */
 export function buildRequest(input: ElicitationInput): ModelRequest {
   const { profile, questions, mode, context } = input;
-  if (typeof profile !== "string" || profile.trim() === "") throw new UserError("the simulated person's profile is empty");
+  if (typeof profile !== "string" || profile.trim() === "")
+    throw new UserError("the simulated person's profile is empty");
   checkQuestions(questions, mode);
   const system = { role: "system" as const, content: `${profile.trim()}\n\n${PERSONA_INSTRUCTIONS}` };
   if (mode === "distribution") {
@@ -152,5 +158,8 @@ export function buildRequest(input: ElicitationInput): ModelRequest {
     `Answer each of the following questions.\n\n${items.join("\n\n")}\n\n` +
     `Reply with JSON only: {"answers": {"<question id>": <answer>, ...}} with an answer for every question id; ` +
     "give each closed answer exactly as one of its options.";
-  return { messages: [system, { role: "user", content: withContext(context, body) }], schema: answersSchema(questions) };
+  return {
+    messages: [system, { role: "user", content: withContext(context, body) }],
+    schema: answersSchema(questions),
+  };
 }

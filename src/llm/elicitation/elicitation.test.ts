@@ -12,7 +12,13 @@ const cappun: Question = {
   options: ["Favor", "Oppose"],
 };
 const age: Question = { id: "age", type: "numeric", text: "How old are you?", min: 18, max: 99 };
-const happy: Question = { id: "happy", type: "linear_scale", text: "How happy are you (1-7)?", min: 1, max: 7 };
+const happy: Question = {
+  id: "happy",
+  type: "linear_scale",
+  text: "How happy are you (1-7)?",
+  min: 1,
+  max: 7,
+};
 const why: Question = { id: "why", type: "free_text", text: "Why?" };
 const voted: Question = { id: "voted", type: "yes_no", text: "Did you vote?" };
 const questions = [cappun, age, happy, why, voted];
@@ -72,16 +78,31 @@ test("distribution: one closed question, lettered options, letter-only reply, to
 test("bad elicitation input is a UserError naming the question", () => {
   const bad = (fn: () => unknown, re: RegExp) =>
     assert.throws(fn, (e: unknown) => e instanceof UserError && re.test(e.message));
-  bad(() => buildRequest({ profile, questions: [cappun, age], mode: "distribution" }), /exactly one closed question/);
-  bad(() => buildRequest({ profile, questions: [age], mode: "distribution" }), /question "age".*closed question/);
+  bad(
+    () => buildRequest({ profile, questions: [cappun, age], mode: "distribution" }),
+    /exactly one closed question/,
+  );
+  bad(
+    () => buildRequest({ profile, questions: [age], mode: "distribution" }),
+    /question "age".*closed question/,
+  );
   bad(
     () => buildRequest({ profile, questions: [{ id: "x", type: "likert", text: "?" }], mode: "generate" }),
     /question "x".*needs options/,
   );
-  bad(() => buildRequest({ profile, questions: [cappun, cappun], mode: "generate" }), /question "cappun".*duplicate/);
-  bad(() => buildRequest({ profile, questions: [{ ...age, min: 5, max: 1 }], mode: "generate" }), /min \(5\) is greater/);
+  bad(
+    () => buildRequest({ profile, questions: [cappun, cappun], mode: "generate" }),
+    /question "cappun".*duplicate/,
+  );
+  bad(
+    () => buildRequest({ profile, questions: [{ ...age, min: 5, max: 1 }], mode: "generate" }),
+    /min \(5\) is greater/,
+  );
   bad(() => buildRequest({ profile: " ", questions: [cappun], mode: "generate" }), /profile is empty/);
-  bad(() => buildRequest({ profile, questions: [cappun], mode: "sample" as never }), /unknown elicitation mode/);
+  bad(
+    () => buildRequest({ profile, questions: [cappun], mode: "sample" as never }),
+    /unknown elicitation mode/,
+  );
 });
 
 test("generate parse: valid answers, canonical option casing, fenced JSON", () => {
@@ -152,7 +173,9 @@ test("distribution parse: without logprobs the letter in the text is used and th
 
 test("repair: appends the reply and a turn naming each problem and what is allowed", () => {
   const req = buildRequest({ profile, questions, mode: "generate" });
-  const bad = reply(JSON.stringify({ answers: { cappun: "Maybe", age: 150, happy: 3, why: "x", voted: "Yes" } }));
+  const bad = reply(
+    JSON.stringify({ answers: { cappun: "Maybe", age: 150, happy: 3, why: "x", voted: "Yes" } }),
+  );
   const { problems } = parseAnswers(questions, "generate", bad);
   const fixed = repairRequest(req, bad, problems);
   assert.equal(fixed.messages.length, 4);

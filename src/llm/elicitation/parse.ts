@@ -29,7 +29,7 @@ function listOptions(options: string[]): string {
 }
 
 function quote(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
@@ -53,9 +53,15 @@ function checkOne(q: Question, value: unknown): { answer: Answer } | { reason: s
     return { reason: `${q.id}: ${quote(value)} is not one of the options (${listOptions(options)})` };
   }
   if (q.type === "numeric" || q.type === "linear_scale") {
-    const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+    const n =
+      typeof value === "number"
+        ? value
+        : typeof value === "string" && value.trim() !== ""
+          ? Number(value)
+          : Number.NaN;
     if (!Number.isFinite(n)) return { reason: `${q.id}: ${quote(value)} is not a number` };
-    if (q.type === "linear_scale" && !Number.isInteger(n)) return { reason: `${q.id}: ${n} is not a whole number` };
+    if (q.type === "linear_scale" && !Number.isInteger(n))
+      return { reason: `${q.id}: ${n} is not a whole number` };
     if ((q.min !== undefined && n < q.min) || (q.max !== undefined && n > q.max)) {
       const range =
         q.min !== undefined && q.max !== undefined
@@ -85,7 +91,8 @@ function parseGenerate(questions: Question[], text: string): ParsedAnswers {
   let answers: Record<string, unknown> | undefined;
   if (root && typeof root === "object" && !Array.isArray(root)) {
     const inner = root.answers;
-    if (inner && typeof inner === "object" && !Array.isArray(inner)) answers = inner as Record<string, unknown>;
+    if (inner && typeof inner === "object" && !Array.isArray(inner))
+      answers = inner as Record<string, unknown>;
     // Tolerate a bare {"<id>": answer} object, which some servers return when they ignore the schema.
     else if (questions.some((q) => q.id in root)) answers = root;
   }
@@ -107,7 +114,10 @@ function parseGenerate(questions: Question[], text: string): ParsedAnswers {
 
 /** "A", " a", "(B", "C." → the letter's index, or -1. */
 function letterIndex(token: string, count: number): number {
-  const t = token.trim().replace(/^[([]/, "").replace(/[.):\]]$/, "");
+  const t = token
+    .trim()
+    .replace(/^[([]/, "")
+    .replace(/[.):\]]$/, "");
   if (t.length !== 1) return -1;
   const i = OPTION_LETTERS.indexOf(t.toUpperCase());
   return i < count ? i : -1;
@@ -154,7 +164,11 @@ function parseDistribution(q: Question, response: ModelResponse): ParsedAnswers 
 }
 
 /** Validates a model's reply against the questions; every failure becomes a precise problem. */
-export function parseAnswers(questions: Question[], mode: ElicitationMode, response: ModelResponse): ParsedAnswers {
+export function parseAnswers(
+  questions: Question[],
+  mode: ElicitationMode,
+  response: ModelResponse,
+): ParsedAnswers {
   if (mode === "distribution") return parseDistribution(questions[0], response);
   return parseGenerate(questions, response.text ?? "");
 }

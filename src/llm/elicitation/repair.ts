@@ -7,7 +7,8 @@ function allowedFor(item: string, request: ModelRequest): string | undefined {
   const answers = (request.schema?.schema.properties as Record<string, JsonSchema> | undefined)?.answers;
   const s = (answers?.properties as Record<string, JsonSchema> | undefined)?.[item];
   if (!s) return undefined;
-  if (Array.isArray(s.enum)) return `${item}: exactly one of ${s.enum.map((o) => JSON.stringify(o)).join(", ")}`;
+  if (Array.isArray(s.enum))
+    return `${item}: exactly one of ${s.enum.map((o) => JSON.stringify(o)).join(", ")}`;
   if (s.type === "number" || s.type === "integer") {
     const what = s.type === "integer" ? "a whole number" : "a number";
     const lo = typeof s.minimum === "number" ? s.minimum : undefined;
@@ -30,7 +31,11 @@ function offeredLetters(request: ModelRequest): string[] {
  * The same request with the model's reply and a user turn that names each problem and restates
  * what is allowed, so the next attempt can fix exactly what was wrong.
  */
-export function repairRequest(request: ModelRequest, response: ModelResponse, problems: AnswerProblem[]): ModelRequest {
+export function repairRequest(
+  request: ModelRequest,
+  response: ModelResponse,
+  problems: AnswerProblem[],
+): ModelRequest {
   const lines = ["Your reply could not be used:", ...problems.map((p) => `- ${p.reason}`)];
   if (request.schema) {
     const items = [...new Set(problems.map((p) => p.item).filter((i): i is string => i !== undefined))];
@@ -44,7 +49,10 @@ export function repairRequest(request: ModelRequest, response: ModelResponse, pr
     );
   } else {
     const letters = offeredLetters(request);
-    lines.push("", `Reply with the letter of your answer only${letters.length ? ` (one of ${letters.join(", ")})` : ""}.`);
+    lines.push(
+      "",
+      `Reply with the letter of your answer only${letters.length ? ` (one of ${letters.join(", ")})` : ""}.`,
+    );
   }
   return {
     ...request,

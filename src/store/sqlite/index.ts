@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { UserError } from "../../errors/index.ts";
 import type {
   AgentRecord,
@@ -22,6 +22,8 @@ import { migrations } from "./migrations.ts";
  * synchronous=NORMAL keeps every committed row through a process crash (kill -9); only an OS
  * crash could lose the last transactions.
  */
+const ROWS_PER_STATEMENT = 32;
+
 export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: DatabaseSync;
@@ -32,7 +34,9 @@ export class SqliteStore implements Store {
     if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
     try {
       this.db = new DatabaseSync(path);
-      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+      this.db.exec(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;",
+      );
     } catch (error) {
       throw new UserError(`cannot open database (${(error as Error).message})`, { where: path });
     }
@@ -174,61 +178,81 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     if (batch.calls.length + batch.cache.length + batch.outcomes.length === 0) return;
-    const insertResponse = this.stmt(
-      "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    );
-    const markJob = this.stmt("UPDATE jobs SET status = ? WHERE run_id = ? AND job_id = ?");
-    const insertCall = this.stmt("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    const insertCache = this.stmt("INSERT OR IGNORE INTO cache VALUES (?, ?, ?, ?)");
+    const calls: unknown[][] = batch.calls.map((c) => [
+      c.runId,
+      c.jobId,
+      c.attempt,
+      c.purpose,
+      c.outcome,
+      c.httpStatus,
+      c.inputTokens,
+      c.cachedInputTokens,
+      c.outputTokens,
+      c.reasoningTokens,
+      c.costUsd,
+      c.latencyMs,
+      c.createdAt,
+    ]);
     const now = new Date().toISOString();
+    const cache: unknown[][] = batch.cache.map((e) => [e.key, e.model, JSON.stringify(e.response), now]);
+    const responses: unknown[][] = [];
+    const done: { ok: unknown[][]; failed: unknown[][] } = { ok: [], failed: [] };
+    for (const o of batch.outcomes) {
+      done[o.status].push([o.runId, o.jobId]);
+      for (const r of o.responses) {
+        responses.push([
+          r.runId,
+          r.jobId,
+          r.item,
+          r.agentId,
+          r.arm,
+          r.replicate,
+          r.model,
+          r.status,
+          r.answer === null ? null : JSON.stringify(r.answer),
+          r.reason,
+          r.probabilities ? JSON.stringify(r.probabilities) : null,
+          r.rawText,
+          r.inputTokens,
+          r.cachedInputTokens,
+          r.outputTokens,
+          r.reasoningTokens,
+          r.costUsd,
+          r.latencyMs,
+          r.modelSnapshot,
+          r.cacheHit ? 1 : 0,
+          r.createdAt,
+        ]);
+      }
+    }
     this.transaction(() => {
-      for (const c of batch.calls) {
-        insertCall.run(
-          c.runId,
-          c.jobId,
-          c.attempt,
-          c.purpose,
-          c.outcome,
-          c.httpStatus,
-          c.inputTokens,
-          c.cachedInputTokens,
-          c.outputTokens,
-          c.reasoningTokens,
-          c.costUsd,
-          c.latencyMs,
-          c.createdAt,
+      this.insertMany("INSERT INTO calls VALUES", calls);
+      this.insertMany("INSERT OR IGNORE INTO cache VALUES", cache);
+      this.insertMany("INSERT OR REPLACE INTO responses VALUES", responses);
+      for (const status of ["ok", "failed"] as const) {
+        this.insertMany(
+          `WITH done(run_id, job_id) AS (VALUES`,
+          done[status],
+          (values) =>
+            `${values}) UPDATE jobs SET status = '${status}' WHERE (run_id, job_id) IN (SELECT run_id, job_id FROM done)`,
         );
       }
-      for (const e of batch.cache) insertCache.run(e.key, e.model, JSON.stringify(e.response), now);
-      for (const o of batch.outcomes) {
-        for (const r of o.responses) {
-          insertResponse.run(
-            r.runId,
-            r.jobId,
-            r.item,
-            r.agentId,
-            r.arm,
-            r.replicate,
-            r.model,
-            r.status,
-            r.answer === null ? null : JSON.stringify(r.answer),
-            r.reason,
-            r.probabilities ? JSON.stringify(r.probabilities) : null,
-            r.rawText,
-            r.inputTokens,
-            r.cachedInputTokens,
-            r.outputTokens,
-            r.reasoningTokens,
-            r.costUsd,
-            r.latencyMs,
-            r.modelSnapshot,
-            r.cacheHit ? 1 : 0,
-            r.createdAt,
-          );
-        }
-        markJob.run(o.status, o.runId, o.jobId);
-      }
     });
+  }
+
+  /**
+   * Multi-row statements, ROWS_PER_STATEMENT rows at a time: far fewer calls across the
+   * JavaScript/SQLite boundary than one statement per row.
+   */
+  private insertMany(head: string, rows: unknown[][], tail: (values: string) => string = (v) => v): void {
+    if (rows.length === 0) return;
+    const width = rows[0].length;
+    const placeholder = `(${Array(width).fill("?").join(",")})`;
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+      const sql = tail(`${head} ${Array(chunk.length).fill(placeholder).join(",")}`);
+      this.stmt(sql).run(...(chunk.flat() as SQLInputValue[]));
+    }
   }
 
   async spending(runId: string): Promise<Spending> {
