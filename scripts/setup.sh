@@ -4,5 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/node-env.sh"
 cd "$ROOT"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --loglevel=error --no-fund --no-audit >&2
+  # `npm install`, not `npm ci`: this npm writes lock files without the other platforms' optional
+  # packages (Biome's binaries) and then refuses them in `npm ci`. Versions still come from the lock.
+  npm install --loglevel=error --no-fund --no-audit >&2
 fi
