@@ -170,3 +170,64 @@ test("results writes one row per job and item with the documented columns", () =
   assert.equal(lines.length, 5);
   assert.equal(lines[0].model, "baseline:demographic");
 });
+
+test("--dry-run estimates calls, tokens and worst-case cost without calling the model", async () => {
+  const mock = await startMockLlm({ seed: 3 });
+  try {
+    const spec = writeSpec("dry", 12);
+    const prices = join(dir, "dry-prices.yaml");
+    writeFileSync(prices, `"${mock.url}/v1#mock": { input: 1, output: 2 }\n`);
+    const r = await populaceAsync([
+      "run",
+      spec,
+      "--db",
+      join(dir, "dry.db"),
+      "--model",
+      `${mock.url}/v1#mock`,
+      "--prices",
+      prices,
+      "--dry-run",
+      "--json",
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.estimate.calls, 12);
+    assert.ok(out.estimate.inputTokens > 12 * 20, "each prompt holds a profile and a question");
+    // Worst case: every call uses its maximum output (400 tokens by default) at $2 per million.
+    const expected = (out.estimate.inputTokens * 1 + out.estimate.maxOutputTokens * 2) / 1e6;
+    assert.ok(Math.abs(out.estimate.maxCostUsd - expected) < 1e-9);
+    assert.equal(mock.stats().requests, 0, "a dry run makes no call");
+  } finally {
+    await mock.close();
+  }
+});
+
+test("Ctrl-C stops after the calls in flight; the rerun resumes and finishes", async () => {
+  const mock = await startMockLlm({ latencyMs: 50, seed: 4 });
+  try {
+    const spec = writeSpec("interrupt", 80);
+    const db = join(dir, "interrupt.db");
+    const args = ["run", spec, "--db", db, "--model", `${mock.url}/v1#mock`, "--concurrency", "2", "--json"];
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    while (mock.stats().requests < 10) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.once("exit", r));
+    assert.equal(code, 130);
+    const first = JSON.parse(stdout);
+    assert.equal(first.status, "interrupted");
+    assert.ok(first.counts.pending > 0 && first.counts.ok >= 10);
+    assert.equal(first.counts.ok + first.counts.pending, 80, "nothing half-done: every job ok or pending");
+    const calls = mock.stats().requests;
+    assert.equal(calls, first.counts.ok, "calls in flight finished and were saved, none were abandoned");
+    const resumed = await populaceAsync(args);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).counts.ok, 80);
+    assert.equal(mock.stats().requests, 80);
+  } finally {
+    await mock.close();
+  }
+});

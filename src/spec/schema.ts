@@ -131,6 +131,39 @@ export const modelSchema = z.strictObject({
   timeout_ms: z.int().positive().default(60_000),
 });
 
+/**
+ * A calibration plan (DESIGN section 7). Confirmatory studies must fix it, with their human data,
+ * before they run; the report then says which estimates are calibrated (PPI++) and which are not.
+ */
+export const calibrationSchema = z.strictObject({
+  confirmatory: z
+    .boolean()
+    .default(false)
+    .describe("true: the human data and estimand are fixed before the run (default: exploratory)"),
+  human_data: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("CSV, relative to the spec: a person id column and the human outcome(s)"),
+  person_column: z.string().min(1).default("person_id").describe("The column holding agent ids"),
+  estimand: z.enum(["mean", "ate"]).optional(),
+  item: z.string().min(1).optional().describe("The study item whose simulated answers are the predictions"),
+  outcome: z.string().min(1).optional().describe("The human data column holding the human answer"),
+  values: z
+    .record(z.string(), z.number())
+    .optional()
+    .describe("Option text → number, for closed items (numeric items need none)"),
+  arm: id.optional().describe("mean only: the arm whose simulated answers are used (default: the first)"),
+  treated: id.optional().describe("ate only: the treated arm"),
+  control: id.optional().describe("ate only: the control arm"),
+  arm_column: z
+    .string()
+    .min(1)
+    .default("arm")
+    .describe("ate only: the human data column naming each person's arm"),
+  alpha: z.number().gt(0).lt(1).default(0.05),
+});
+
 export const budgetSchema = z.strictObject({
   usd: z.number().positive().optional().describe("Never start a call that could take spending past this"),
   calls: z.int().positive().optional(),
@@ -150,6 +183,7 @@ export const studySchema = z
       timeout_ms: 60_000,
     }),
     budget: budgetSchema.optional(),
+    calibration: calibrationSchema.optional(),
   })
   .superRefine((study, ctx) => {
     const seen = new Map<string, number>();
@@ -188,11 +222,66 @@ export const studySchema = z
         message: "distribution mode reads one question's option probabilities per call: use 1",
       });
     }
+    if (study.calibration) checkCalibration(study, ctx);
   });
+
+interface CalibratedStudy {
+  instrument: z.infer<typeof instrumentSchema>;
+  design: z.infer<typeof designSchema>;
+  calibration?: CalibrationSpec;
+}
+
+/** Cross-field rules of the calibration block: what a confirmatory plan must name, and that names exist. */
+function checkCalibration(study: CalibratedStudy, ctx: z.RefinementCtx<CalibratedStudy>): void {
+  const plan = study.calibration!;
+  const at = (key: string, message: string) =>
+    ctx.addIssue({ code: "custom", path: ["calibration", key], message });
+  if (plan.confirmatory) {
+    for (const key of ["human_data", "estimand", "item", "outcome"] as const) {
+      if (plan[key] === undefined) {
+        at(key, "required: a confirmatory study must name its human data and estimand before it runs");
+      }
+    }
+  }
+  const items = study.instrument.items.map((item) => ("gss" in item ? item.gss : item.id));
+  if (plan.item !== undefined) {
+    const i = items.indexOf(plan.item);
+    if (i < 0) at("item", `"${plan.item}" is not an item of this study (items: ${items.join(", ")})`);
+    else {
+      const item = study.instrument.items[i];
+      if ("type" in item && item.type === "free_text") {
+        at("item", `"${plan.item}" is free text: calibration needs numeric or closed answers`);
+      }
+    }
+  }
+  const arms = study.design.arms.map((a) => a.name);
+  const isArm = (key: "arm" | "treated" | "control") => {
+    const name = plan[key];
+    if (name !== undefined && !arms.includes(name)) {
+      at(key, `"${name}" is not an arm of the design (arms: ${arms.join(", ")})`);
+    }
+  };
+  if (plan.estimand === "ate") {
+    for (const key of ["treated", "control"] as const) {
+      if (plan[key] === undefined) at(key, "required: an ate compares a treated arm with a control arm");
+      else isArm(key);
+    }
+    if (plan.treated !== undefined && plan.treated === plan.control) {
+      at("control", "must differ from treated");
+    }
+    if (plan.arm !== undefined) at("arm", "mean only: an ate names treated and control instead");
+  } else {
+    isArm("arm");
+    for (const key of ["treated", "control"] as const) {
+      if (plan[key] !== undefined) at(key, "ate only: set estimand: ate, or remove it");
+    }
+  }
+}
 
 export type StudySpec = z.infer<typeof studySchema>;
 export type PopulationSpec = z.infer<typeof populationSchema>;
 export type ItemSpec = z.infer<typeof itemSchema>;
+export type CalibrationSpec = z.infer<typeof calibrationSchema>;
 
 /** JSON Schema (draft 2020-12) of the input format, for editors. */
 export function studyJsonSchema(): Record<string, unknown> {

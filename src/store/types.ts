@@ -25,6 +25,8 @@ export interface RunRecord {
   modelKind: string;
   mode: string;
   status: RunStatus;
+  /** Folder of the spec file the run was started from: relative paths in the spec resolve there. */
+  specDir: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -123,6 +125,7 @@ export interface CommitBatch {
 
 export interface Store {
   saveStudy(study: StudyRecord): Promise<void>;
+  getStudy(id: string): Promise<StudyRecord | undefined>;
   /** Inserts the run if it is new; returns the stored run (an existing one is resumed). */
   openRun(run: RunRecord): Promise<{ run: RunRecord; resumed: boolean }>;
   getRun(id: string): Promise<RunRecord | undefined>;

@@ -128,7 +128,13 @@ test("without a configured limit the engine follows the provider's rate-limit he
     const store = openStore(join(dir, "headers.db"));
     const model = createModel(`${mock.url}/v1#mock`);
     const t0 = performance.now();
-    const result = await runStudy({ study: study("headers", 20), store, dataDir: dir, model, concurrency: 16 });
+    const result = await runStudy({
+      study: study("headers", 20),
+      store,
+      dataDir: dir,
+      model,
+      concurrency: 16,
+    });
     const seconds = (performance.now() - t0) / 1000;
     const counts = await store.jobCounts(result.run.id);
     assert.deepEqual(counts, { pending: 0, ok: 60, failed: 0 });

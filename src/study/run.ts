@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { dirname, resolve } from "node:path";
 import type { Agent } from "../agents/index.ts";
 import { profileText } from "../agents/index.ts";
 import {
@@ -17,6 +18,7 @@ import type { LanguageModel, Usage } from "../llm/types.ts";
 import { hash32 } from "../random/index.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
+import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { resolveQuestions } from "./items.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation } from "./population.ts";
@@ -72,6 +74,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const spec = study.spec;
   const notes: string[] = [];
   const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir);
+  checkConfirmatoryPlan(study, questions);
   const agents =
     options.agents ??
     buildPopulation(spec.population, { dataDir: options.dataDir, specFile: study.file, seed: spec.seed });
@@ -108,6 +111,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     status: "running",
     createdAt: now,
     updatedAt: now,
+    specDir: dirname(resolve(study.file)),
   });
   await store.saveAgents(
     study.version,

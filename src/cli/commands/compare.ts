@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
   type AnswerType,
@@ -8,6 +7,7 @@ import {
 } from "../../analysis/fidelity/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
+import { writeHtml } from "../output.ts";
 
 interface CompareFlags {
   sim: string;
@@ -30,17 +30,6 @@ export function intFlag(value: string, flag: string, min: number): number {
   if (!Number.isInteger(x) || x < min)
     throw new UserError(`${flag} must be a whole number ≥ ${min}, got "${value}"`);
   return x;
-}
-
-/** Write a report page, turning a filesystem failure into a UserError naming the path. */
-export function writeHtml(path: string, html: string): void {
-  try {
-    writeFileSync(path, html);
-  } catch (error) {
-    throw new UserError(`cannot write the HTML report (${(error as NodeJS.ErrnoException).code ?? error})`, {
-      where: path,
-    });
-  }
 }
 
 function show(v: unknown): string {

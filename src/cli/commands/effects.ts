@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { compareEffects, effectsReport, readArmOutcomes } from "../../analysis/effects/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
-import { writeHtml } from "./compare.ts";
+import { writeHtml } from "../output.ts";
 
 interface EffectsFlags {
   human: string;

@@ -6,6 +6,7 @@ import { register as effects } from "./effects.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
+import { register as report } from "./report.ts";
 import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
     schema,
     run,
     results,
+    report,
     compare,
     effects,
     regress,

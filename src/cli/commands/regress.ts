@@ -8,7 +8,7 @@ import {
 import type { RobustType } from "../../analysis/stats/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
-import { writeHtml } from "./compare.ts";
+import { writeHtml } from "../output.ts";
 
 interface RegressFlags {
   human: string;

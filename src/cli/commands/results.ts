@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { csvLine } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { openStore, type ResponseRecord } from "../../store/index.ts";
+import { chooseRun } from "../runs.ts";
 
 export const RESULT_COLUMNS = [
   "run",
@@ -64,13 +65,7 @@ export function register(program: Command): void {
       }
       const store = openStore(opts.db);
       try {
-        const runs = await store.listRuns();
-        if (runs.length === 0) throw new UserError(`no runs in ${opts.db}`);
-        const run = runArg
-          ? runs.find((r) => r.id === runArg)
-          : runs.toSorted((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1)).at(-1);
-        if (!run)
-          throw new UserError(`no run "${runArg}" in ${opts.db} (runs: ${runs.map((r) => r.id).join(", ")})`);
+        const run = await chooseRun(store, runArg, opts.db);
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;
         const write = (line: string): Promise<void> =>
           out.write(line) ? Promise.resolve() : new Promise((done) => out.once("drain", () => done()));

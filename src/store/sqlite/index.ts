@@ -98,7 +98,10 @@ export class SqliteStore implements Store {
   async openRun(run: RunRecord): Promise<{ run: RunRecord; resumed: boolean }> {
     const existing = await this.getRun(run.id);
     if (existing) return { run: existing, resumed: true };
-    this.stmt("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
+    this.stmt(
+      `INSERT INTO runs (id, study_id, study_name, model_id, model_kind, mode, status, created_at, updated_at, spec_dir)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
       run.id,
       run.studyId,
       run.studyName,
@@ -108,8 +111,16 @@ export class SqliteStore implements Store {
       run.status,
       run.createdAt,
       run.updatedAt,
+      run.specDir,
     );
     return { run, resumed: false };
+  }
+
+  async getStudy(id: string): Promise<StudyRecord | undefined> {
+    const row = this.stmt("SELECT * FROM studies WHERE id = ?").get(id) as Record<string, string> | undefined;
+    return row
+      ? { id: row.id, name: row.name, spec: JSON.parse(row.spec_json), createdAt: row.created_at }
+      : undefined;
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -303,6 +314,7 @@ function toRun(row: Record<string, string>): RunRecord {
     status: row.status as RunStatus,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    specDir: row.spec_dir ?? null,
   };
 }
 

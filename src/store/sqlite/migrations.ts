@@ -40,4 +40,5 @@ export const migrations: string[] = [
     key TEXT PRIMARY KEY, model TEXT NOT NULL, response_json TEXT NOT NULL, created_at TEXT NOT NULL
   );
   `,
+  `ALTER TABLE runs ADD COLUMN spec_dir TEXT;`,
 ];
