@@ -108,7 +108,11 @@ test("kill -9 mid-run, then the same command resumes: nothing completed is lost 
       answer_json: string;
     }[];
     const pendingBefore = (
-      look.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status = 'pending'").get() as { n: number }
+      look
+        .prepare(
+          "SELECT COUNT(*) AS n FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM responses r WHERE r.job_id = j.job_id)",
+        )
+        .get() as { n: number }
     ).n;
     look.close();
     assert.ok(pendingBefore > 0, "killed before the end");

@@ -24,6 +24,15 @@ import { migrations } from "./migrations.ts";
  */
 const ROWS_PER_STATEMENT = 32;
 
+/**
+ * Jobs with their status. A job is done when its responses are stored (all of a job's responses
+ * are written in one transaction, with one status), so the status is read from them rather than
+ * kept in a second place that every commit would have to update.
+ */
+const JOB_STATUS = `SELECT j.*, COALESCE(
+    (SELECT r.status FROM responses r WHERE r.run_id = j.run_id AND r.job_id = j.job_id LIMIT 1), 'pending'
+  ) AS status FROM jobs j WHERE j.run_id = ?`;
+
 export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: DatabaseSync;
@@ -151,7 +160,7 @@ export class SqliteStore implements Store {
   }
 
   async saveJobs(runId: string, jobs: Omit<JobRecord, "status">[]): Promise<void> {
-    const insert = this.stmt("INSERT OR IGNORE INTO jobs VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)");
+    const insert = this.stmt("INSERT OR IGNORE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?)");
     this.transaction(() => {
       jobs.forEach((j, seq) => {
         insert.run(runId, j.jobId, j.agentId, JSON.stringify(j.items), j.arm, j.replicate, seq);
@@ -162,8 +171,8 @@ export class SqliteStore implements Store {
   async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
     const rows = (
       status
-        ? this.stmt("SELECT * FROM jobs WHERE run_id = ? AND status = ? ORDER BY seq").all(runId, status)
-        : this.stmt("SELECT * FROM jobs WHERE run_id = ? ORDER BY seq").all(runId)
+        ? this.stmt(`SELECT * FROM (${JOB_STATUS}) WHERE status = ? ORDER BY seq`).all(runId, status)
+        : this.stmt(`${JOB_STATUS} ORDER BY seq`).all(runId)
     ) as Record<string, string | number>[];
     return rows.map((r) => ({
       jobId: String(r.job_id),
@@ -177,7 +186,7 @@ export class SqliteStore implements Store {
 
   async jobCounts(runId: string): Promise<Record<JobStatus, number>> {
     const counts: Record<JobStatus, number> = { pending: 0, ok: 0, failed: 0 };
-    const rows = this.stmt("SELECT status, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY status").all(
+    const rows = this.stmt(`SELECT status, COUNT(*) AS n FROM (${JOB_STATUS}) GROUP BY status`).all(
       runId,
     ) as {
       status: JobStatus;
@@ -207,9 +216,7 @@ export class SqliteStore implements Store {
     const now = new Date().toISOString();
     const cache: unknown[][] = batch.cache.map((e) => [e.key, e.model, JSON.stringify(e.response), now]);
     const responses: unknown[][] = [];
-    const done: { ok: unknown[][]; failed: unknown[][] } = { ok: [], failed: [] };
     for (const o of batch.outcomes) {
-      done[o.status].push([o.runId, o.jobId]);
       for (const r of o.responses) {
         responses.push([
           r.runId,
@@ -240,14 +247,6 @@ export class SqliteStore implements Store {
       this.insertMany("INSERT INTO calls VALUES", calls);
       this.insertMany("INSERT OR IGNORE INTO cache VALUES", cache);
       this.insertMany("INSERT OR REPLACE INTO responses VALUES", responses);
-      for (const status of ["ok", "failed"] as const) {
-        this.insertMany(
-          `WITH done(run_id, job_id) AS (VALUES`,
-          done[status],
-          (values) =>
-            `${values}) UPDATE jobs SET status = '${status}' WHERE (run_id, job_id) IN (SELECT run_id, job_id FROM done)`,
-        );
-      }
     });
   }
 
@@ -255,13 +254,13 @@ export class SqliteStore implements Store {
    * Multi-row statements, ROWS_PER_STATEMENT rows at a time: far fewer calls across the
    * JavaScript/SQLite boundary than one statement per row.
    */
-  private insertMany(head: string, rows: unknown[][], tail: (values: string) => string = (v) => v): void {
+  private insertMany(head: string, rows: unknown[][]): void {
     if (rows.length === 0) return;
     const width = rows[0].length;
     const placeholder = `(${Array(width).fill("?").join(",")})`;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-      const sql = tail(`${head} ${Array(chunk.length).fill(placeholder).join(",")}`);
+      const sql = `${head} ${Array(chunk.length).fill(placeholder).join(",")}`;
       this.stmt(sql).run(...(chunk.flat() as SQLInputValue[]));
     }
   }

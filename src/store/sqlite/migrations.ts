@@ -15,10 +15,9 @@ export const migrations: string[] = [
   );
   CREATE TABLE jobs (
     run_id TEXT NOT NULL, job_id TEXT NOT NULL, agent_id TEXT NOT NULL, items_json TEXT NOT NULL,
-    arm TEXT NOT NULL, replicate INTEGER NOT NULL, status TEXT NOT NULL, seq INTEGER NOT NULL,
+    arm TEXT NOT NULL, replicate INTEGER NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (run_id, job_id)
   );
-  CREATE INDEX jobs_status ON jobs(run_id, status);
   CREATE TABLE responses (
     run_id TEXT NOT NULL, job_id TEXT NOT NULL, item TEXT NOT NULL, agent_id TEXT NOT NULL,
     arm TEXT NOT NULL, replicate INTEGER NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,

@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { after, test } from "node:test";
+import { UserError } from "../errors/index.ts";
+import { openStore, type ResponseRecord, type RunRecord } from "./index.ts";
+import { migrations } from "./sqlite/migrations.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "populace-store-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const run: RunRecord = {
+  id: "r1",
+  studyId: "v1",
+  studyName: "s",
+  modelId: "m",
+  modelKind: "llm",
+  mode: "generate",
+  status: "running",
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+  specDir: "/studies",
+};
+
+function response(jobId: string, item: string, status: "ok" | "failed"): ResponseRecord {
+  return {
+    runId: "r1",
+    jobId,
+    item,
+    agentId: `agent-${jobId}`,
+    arm: "control",
+    replicate: 1,
+    model: "m",
+    status,
+    answer: status === "ok" ? "Yes" : null,
+    reason: status === "ok" ? null : "rate_limit after 6 attempts",
+    probabilities: status === "ok" ? { Yes: 0.7, No: 0.3 } : null,
+    rawText: "{}",
+    inputTokens: 10,
+    cachedInputTokens: 2,
+    outputTokens: 3,
+    reasoningTokens: 0,
+    costUsd: 0.001,
+    latencyMs: 12,
+    modelSnapshot: "m-2026",
+    cacheHit: false,
+    createdAt: "2026-01-01T00:00:01Z",
+  };
+}
+
+test("a fresh database is migrated to the latest schema, and reopening keeps the data", async () => {
+  const path = join(dir, "fresh.db");
+  const store = openStore(path);
+  await store.saveStudy({ id: "v1", name: "s", spec: { name: "s" }, createdAt: "t" });
+  await store.openRun(run);
+  await store.close();
+  const again = openStore(path);
+  assert.deepEqual(await again.getRun("r1"), run);
+  assert.deepEqual((await again.getStudy("v1"))?.spec, { name: "s" });
+  await again.close();
+  const db = new DatabaseSync(path);
+  const v = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number };
+  db.close();
+  assert.equal(v.v, migrations.length);
+});
+
+test("a database from a newer Populace is refused with a clear error", () => {
+  const path = join(dir, "newer.db");
+  openStore(path).close();
+  const db = new DatabaseSync(path);
+  db.prepare("INSERT INTO schema_migrations VALUES (?, 't')").run(migrations.length + 1);
+  db.close();
+  assert.throws(
+    () => openStore(path),
+    (e: unknown) => e instanceof UserError && /newer than this Populace/.test(e.message),
+  );
+});
+
+test("job status follows the stored responses; opening a run twice resumes it", async () => {
+  const store = openStore(join(dir, "jobs.db"));
+  await store.saveStudy({ id: "v1", name: "s", spec: {}, createdAt: "t" });
+  assert.equal((await store.openRun(run)).resumed, false);
+  assert.equal((await store.openRun({ ...run, modelId: "other" })).resumed, true);
+  const jobs = ["a", "b", "c"].map((j) => ({
+    jobId: j,
+    agentId: `agent-${j}`,
+    items: ["q1", "q2"],
+    arm: "control",
+    replicate: 1,
+  }));
+  await store.saveJobs("r1", jobs);
+  await store.saveJobs("r1", jobs); // planning again adds nothing
+  assert.deepEqual(await store.jobCounts("r1"), { pending: 3, ok: 0, failed: 0 });
+  await store.commit({
+    calls: [],
+    cache: [{ key: "k1", model: "m", response: { text: "{}", modelSnapshot: "m-2026" } }],
+    outcomes: [
+      {
+        runId: "r1",
+        jobId: "a",
+        status: "ok",
+        responses: [response("a", "q1", "ok"), response("a", "q2", "ok")],
+      },
+      {
+        runId: "r1",
+        jobId: "c",
+        status: "failed",
+        responses: [response("c", "q1", "failed"), response("c", "q2", "failed")],
+      },
+    ],
+  });
+  assert.deepEqual(await store.jobCounts("r1"), { pending: 1, ok: 1, failed: 1 });
+  assert.deepEqual(
+    (await store.jobs("r1", "pending")).map((j) => [j.jobId, j.items]),
+    [["b", ["q1", "q2"]]],
+  );
+  const rows: ResponseRecord[] = [];
+  for await (const r of store.responses("r1")) rows.push(r);
+  assert.deepEqual(rows, [
+    response("a", "q1", "ok"),
+    response("a", "q2", "ok"),
+    response("c", "q1", "failed"),
+    response("c", "q2", "failed"),
+  ]);
+  assert.deepEqual((await store.cacheGet(["k1", "missing"])).get("k1"), {
+    text: "{}",
+    modelSnapshot: "m-2026",
+  });
+  await store.close();
+});
+
+test("a failed response without a reason is refused, and the whole batch with it", async () => {
+  const store = openStore(join(dir, "atomic.db"));
+  await store.saveStudy({ id: "v1", name: "s", spec: {}, createdAt: "t" });
+  await store.openRun(run);
+  await store.saveJobs("r1", [{ jobId: "a", agentId: "x", items: ["q1"], arm: "control", replicate: 1 }]);
+  const silent = { ...response("a", "q1", "failed"), reason: null };
+  await assert.rejects(
+    store.commit({
+      calls: [
+        {
+          runId: "r1",
+          jobId: "a",
+          attempt: 1,
+          purpose: "answer",
+          outcome: "ok",
+          httpStatus: 200,
+          inputTokens: 1,
+          cachedInputTokens: 0,
+          outputTokens: 1,
+          reasoningTokens: 0,
+          costUsd: 0.5,
+          latencyMs: 1,
+          createdAt: "t",
+        },
+      ],
+      cache: [],
+      outcomes: [{ runId: "r1", jobId: "a", status: "failed", responses: [silent] }],
+    }),
+  );
+  assert.deepEqual(await store.spending("r1"), { calls: 0, usd: 0, inputTokens: 0, outputTokens: 0 });
+  assert.deepEqual(await store.jobCounts("r1"), { pending: 1, ok: 0, failed: 0 });
+  await store.close();
+});
