@@ -5,6 +5,7 @@ import {
   type ModelRequest,
   type ModelResponse,
   ProviderError,
+  type Subject,
   type Usage,
 } from "../llm/types.ts";
 import { createRng } from "../random/index.ts";
@@ -230,8 +231,24 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
   };
 
   /** The job's first request and its cache key. */
+  // One array per item set, so that per-question-list work downstream (the answer schema) is reused.
+  const itemSets = new Map<string, Question[]>();
+  const subjectItems = new WeakMap<Question[], Subject["items"]>();
+  const subjectItemsOf = (questions: Question[]): Subject["items"] => {
+    let items = subjectItems.get(questions);
+    if (!items) {
+      items = questions.map((q) => ({ id: q.id, options: q.options }));
+      subjectItems.set(questions, items);
+    }
+    return items;
+  };
   const prepare = (job: JobRecord): Prepared => {
-    const questions = job.items.map((id) => ctx.questions.get(id)!);
+    const setKey = job.items.join("\u0000");
+    let questions = itemSets.get(setKey);
+    if (!questions) {
+      questions = job.items.map((id) => ctx.questions.get(id)!);
+      itemSets.set(setKey, questions);
+    }
     const agent = ctx.agents.get(job.agentId)!;
     const built = buildRequest({
       profile: agent.profile,
@@ -246,7 +263,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
       subject: {
         agentId: job.agentId,
         attributes: agent.attributes,
-        items: questions.map((q) => ({ id: q.id, options: q.options })),
+        items: subjectItemsOf(questions),
         replicate: job.replicate,
       },
     };
