@@ -14,7 +14,7 @@ export function progressView(label: string, stream: NodeJS.WriteStream = process
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {value}/{total} | failed {failed} | {rate}/s | cached {cached} | tokens {tokens} | $ {cost} | ETA {eta_formatted}`,
+        format: `${label} [{bar}] {value}/{total} | failed {failed} | {rate}/s | cached {cached} | tokens {tokens} | cost {cost} | ETA {eta_formatted}`,
         barsize: 24,
         hideCursor: true,
         stream,
@@ -41,7 +41,7 @@ export function progressView(label: string, stream: NodeJS.WriteStream = process
   let lastLine = "";
   const line = (p: Progress) => {
     const f = fields(p);
-    return `${label}: ${p.done + p.failed}/${p.total} done (failed ${f.failed}, cached ${f.cached}), ${f.rate}/s, tokens ${f.tokens}, $${f.cost}`;
+    return `${label}: ${p.done + p.failed}/${p.total} done (failed ${f.failed}, cached ${f.cached}), ${f.rate}/s, tokens ${f.tokens}, cost ${f.cost}`;
   };
   return {
     update(p) {
@@ -62,6 +62,6 @@ function fields(p: Progress) {
     cached: p.cacheHits,
     rate: ((p.done + p.failed) / seconds).toFixed(1),
     tokens: p.inputTokens + p.outputTokens,
-    cost: p.costUsd.toFixed(4),
+    cost: p.costUnknown ? "unknown" : `$${p.costUsd.toFixed(4)}`,
   };
 }

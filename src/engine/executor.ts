@@ -68,6 +68,8 @@ export interface Progress {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** A call's model had no price: costUsd then counts only the priced calls. */
+  costUnknown: boolean;
   elapsedMs: number;
 }
 
@@ -108,6 +110,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
+    costUnknown: false,
     elapsedMs: 0,
   };
   let stoppedBy: RunSummary["stoppedBy"] = null;
@@ -185,6 +188,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
         progress.inputTokens += response.usage.inputTokens;
         progress.outputTokens += response.usage.outputTokens;
         progress.costUsd += costUsd ?? 0;
+        if (costUsd === null) progress.costUnknown = true;
         const stored: CachedResponse = { text: response.text };
         if (response.firstTokenLogprobs) stored.firstTokenLogprobs = response.firstTokenLogprobs;
         if (response.modelSnapshot) stored.modelSnapshot = response.modelSnapshot;

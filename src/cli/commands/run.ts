@@ -87,7 +87,7 @@ export function register(program: Command): void {
             out.write(
               `run ${result.run.id} ${result.resumed ? "(resumed) " : ""}${result.run.status}: ` +
                 `${counts.ok} ok, ${counts.failed} failed, ${counts.pending} pending of ${result.totalJobs} jobs; ` +
-                `${s.calls} calls, ${s.cacheHits} cache hits, ${s.retries} retries, ${s.inputTokens + s.outputTokens} tokens, $${s.costUsd.toFixed(4)}\n`,
+                `${s.calls} calls, ${s.cacheHits} cache hits, ${s.retries} retries, ${s.inputTokens + s.outputTokens} tokens, cost ${s.costUnknown ? "unknown (no price for the model)" : `$${s.costUsd.toFixed(4)}`}\n`,
             );
             if (result.run.status === "budget_exhausted") {
               out.write(
