@@ -7,6 +7,7 @@ import {
   type LambdaChoice,
 } from "../../analysis/calibration/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { parseAlpha } from "../options.ts";
 
 interface CalibrateFlags {
   outcome: string;
@@ -29,13 +30,6 @@ export function parseLambda(text: string): LambdaChoice {
   if (text.trim() === "" || !Number.isFinite(v) || v < 0 || v > 1) {
     throw new UserError(`--lambda must be "auto" or a number in [0, 1], got "${text}"`);
   }
-  return v;
-}
-
-export function parseAlpha(text: string): number {
-  const v = Number(text);
-  if (text.trim() === "" || !(v > 0 && v < 1))
-    throw new UserError(`--alpha must be a number between 0 and 1, got "${text}"`);
   return v;
 }
 

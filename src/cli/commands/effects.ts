@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { compareEffects, effectsReport, readArmOutcomes } from "../../analysis/effects/index.ts";
-import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
+import { parseAlpha, parseLabels } from "../options.ts";
 import { writeHtml } from "../output.ts";
 
 interface EffectsFlags {
@@ -42,12 +42,8 @@ export function register(program: Command): void {
     .option("--html <file>", "write a self-contained HTML report")
     .option("--title <text>", "title of the HTML report")
     .action((f: EffectsFlags) => {
-      const alpha = Number(f.alpha);
-      if (!(alpha > 0 && alpha < 1))
-        throw new UserError(`--alpha must be a number in (0, 1), got "${f.alpha}"`);
-      const [human, sim, ...extra] = f.labels.split(",").map((s) => s.trim());
-      if (!human || !sim || extra.length > 0)
-        throw new UserError(`--labels expects two names "A,B", got "${f.labels}"`);
+      const alpha = parseAlpha(f.alpha);
+      const { human, sim } = parseLabels(f.labels);
       const cols = {
         outcome: f.outcome,
         arm: f.arm,

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { type MixedSubjectsPlan, type PlanGoal, planCsv } from "../../analysis/calibration/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { parseAlpha } from "./calibrate.ts";
+import { parseAlpha } from "../options.ts";
 
 interface PlanFlags {
   pilot: string;

@@ -8,6 +8,7 @@ import {
 import type { RobustType } from "../../analysis/stats/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
+import { parseAlpha, parseLabels } from "../options.ts";
 import { writeHtml } from "../output.ts";
 
 interface RegressFlags {
@@ -47,12 +48,8 @@ export function register(program: Command): void {
       if (!["none", "HC0", "HC1", "HC3"].includes(f.robust)) {
         throw new UserError(`--robust must be none, HC0, HC1 or HC3, got "${f.robust}"`);
       }
-      const alpha = Number(f.alpha);
-      if (!(alpha > 0 && alpha < 1))
-        throw new UserError(`--alpha must be a number in (0, 1), got "${f.alpha}"`);
-      const [human, sim, ...extra] = f.labels.split(",").map((s) => s.trim());
-      if (!human || !sim || extra.length > 0)
-        throw new UserError(`--labels expects two names "A,B", got "${f.labels}"`);
+      const alpha = parseAlpha(f.alpha);
+      const { human, sim } = parseLabels(f.labels);
       const res = compareRegressions(
         readRows(f.human),
         readRows(f.sim),
