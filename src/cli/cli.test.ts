@@ -235,3 +235,27 @@ test("Ctrl-C stops after the calls in flight; the rerun resumes and finishes", a
     await mock.close();
   }
 });
+
+test("examples/quick.yaml runs against the mock server: 50 agent-bank people × 5 GSS items", async () => {
+  const mock = await startMockLlm({ seed: 12 });
+  try {
+    const db = join(dir, "quick.db");
+    const example = resolve(import.meta.dirname, "../../examples/quick.yaml");
+    const r = await populaceAsync(["run", example, "--db", db, "--model", `${mock.url}/v1#mock`, "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.counts, { pending: 0, ok: 50, failed: 0 }, "one call of 5 questions per person");
+    const csv = parseCsv((await populaceAsync(["results", "--db", db])).stdout);
+    assert.equal(csv.rows.length, 250);
+    const item = csv.header.indexOf("item");
+    assert.deepEqual([...new Set(csv.rows.map((row) => row[item]))].sort(), [
+      "cappun",
+      "fefam",
+      "gunlaw",
+      "happy",
+      "trust",
+    ]);
+  } finally {
+    await mock.close();
+  }
+});

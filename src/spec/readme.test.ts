@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { projectRoot } from "../data/index.ts";
+import { parseStudy } from "./index.ts";
+
+// The README's spec example is what users copy first: it must stay valid.
+test("the study spec example in the README validates", () => {
+  const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("## Study spec"));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(yaml, "no yaml block under ## Study spec");
+  const { spec } = parseStudy(yaml, "README.md");
+  assert.equal(spec.name, "quick");
+  assert.equal(spec.calibration?.confirmatory, true);
+  assert.equal(spec.design.arms.length, 2);
+});
+
+test("the shipped example study validates", () => {
+  const text = readFileSync(`${projectRoot}/examples/quick.yaml`, "utf8");
+  const { spec } = parseStudy(text, "examples/quick.yaml");
+  assert.equal(spec.population.source, "agent-bank");
+  assert.equal(spec.instrument.items.length, 5);
+});
