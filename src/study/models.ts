@@ -7,10 +7,11 @@ export const DEFAULT_MODEL = "baseline:demographic";
 /** `baseline:demographic` is the offline statistical baseline; everything else is a provider model id. */
 export function resolveModel(
   id: string,
-  options: { dataDir: string; seed: number | string; timeoutMs?: number },
+  options: { dataDir: string; seed: number | string; timeoutMs?: number; dryRun?: boolean },
 ): LanguageModel {
   if (id === DEFAULT_MODEL) return createBaselineModel({ dataDir: options.dataDir, seed: options.seed });
-  return createModel(id, { timeoutMs: options.timeoutMs });
+  // A dry run never calls the model, so estimating a study's cost must not need its API key.
+  return createModel(id, { timeoutMs: options.timeoutMs, apiKey: options.dryRun ? "dry-run" : undefined });
 }
 
 /**

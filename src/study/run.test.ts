@@ -234,3 +234,36 @@ test("the budget cap stops before a call could exceed it, and a higher cap resum
     await store.close();
   });
 });
+
+test("a dry run estimates a provider study's cost without its API key and without calling it", async () => {
+  const saved = process.env.OPENAI_API_KEY;
+  delete process.env.OPENAI_API_KEY;
+  try {
+    const store = openStore(join(dir, "dry.db"));
+    const result = await runStudy({
+      study: study("dry", 4),
+      store,
+      dataDir: dir,
+      modelId: "openai:gpt-4o-mini",
+      dryRun: true,
+    });
+    assert.equal(result.estimate?.calls, 12);
+    assert.ok((result.estimate?.maxCostUsd ?? 0) > 0, "gpt-4o-mini has a built-in price");
+    assert.deepEqual(await store.spending(result.run.id), {
+      calls: 0,
+      usd: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+    });
+    await store.close();
+    // Without --dry-run the missing key is a clear error before any call.
+    const real = openStore(join(dir, "nokey.db"));
+    await assert.rejects(
+      runStudy({ study: study("nokey", 2), store: real, dataDir: dir, modelId: "openai:gpt-4o-mini" }),
+      /OPENAI_API_KEY/,
+    );
+    await real.close();
+  } finally {
+    if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+  }
+});

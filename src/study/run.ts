@@ -81,7 +81,12 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
   const model =
     options.model ??
-    resolveModel(modelId, { dataDir: options.dataDir, seed: spec.seed, timeoutMs: spec.model.timeout_ms });
+    resolveModel(modelId, {
+      dataDir: options.dataDir,
+      seed: spec.seed,
+      timeoutMs: spec.model.timeout_ms,
+      dryRun: options.dryRun,
+    });
   const mode = spec.model.mode;
   if (mode === "distribution" && !model.supportsLogprobs) {
     notes.push(
