@@ -423,8 +423,11 @@ class BatchWriter {
     this.cache = [];
     this.outcomes = [];
     const keys = batch.cache.map((e) => e.key);
-    this.chain = this.chain.then(async () => {
-      await this.store.commit(batch);
+    // Handed to the store at once rather than after the previous commit: a store that commits
+    // elsewhere (SQLite's writer thread) then works through a queue instead of waiting for this
+    // thread to notice each reply. Batches hold distinct jobs, so their order does not matter.
+    const committed = this.store.commit(batch);
+    this.chain = Promise.all([this.chain, committed]).then(() => {
       for (const k of keys) this.pendingCache.delete(k);
     });
     return this.chain;
