@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { LanguageModel, ModelRequest } from "../llm/types.ts";
 
 /**
@@ -8,25 +8,17 @@ import type { LanguageModel, ModelRequest } from "../llm/types.ts";
  * different people to them.
  */
 export function cacheKey(model: LanguageModel, request: ModelRequest): string {
-  const hash = createHash("sha256");
-  hash.update(model.id);
-  hash.update("\u0000");
-  hash.update(
-    `${request.temperature ?? "-"}|${request.maxOutputTokens ?? "-"}|${request.seed ?? "-"}|${request.topLogprobs ?? "-"}|`,
-  );
-  if (request.schema) hash.update(schemaText(request.schema));
-  for (const m of request.messages) {
-    hash.update("\u0000");
-    hash.update(m.role);
-    hash.update("\u0001");
-    hash.update(m.content);
-  }
+  // One string hashed in one call (crossing into native code once, not once per part); the bytes,
+  // and so the keys already in users' caches, are the same as when the parts were fed one by one.
+  let text = `${model.id}\u0000${request.temperature ?? "-"}|${request.maxOutputTokens ?? "-"}|${request.seed ?? "-"}|${request.topLogprobs ?? "-"}|`;
+  if (request.schema) text += schemaText(request.schema);
+  for (const m of request.messages) text += `\u0000${m.role}\u0001${m.content}`;
   if (model.kind !== "llm" && request.subject) {
     // The profile text already renders the attributes; the person's id is what can differ.
-    hash.update(`\u0000subject\u0000${request.subject.agentId}\u0000${request.subject.replicate}`);
+    text += `\u0000subject\u0000${request.subject.agentId}\u0000${request.subject.replicate}`;
   }
   // 128 bits (22 base64url characters): collision-free in practice and a compact index key.
-  return hash.digest("base64url").slice(0, 22);
+  return hash("sha256", text, "base64url").slice(0, 22);
 }
 
 const schemaTexts = new WeakMap<object, string>();

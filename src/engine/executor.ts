@@ -246,13 +246,22 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     }
     return items;
   };
-  const prepare = (job: JobRecord): Prepared => {
-    const setKey = job.items.join("\u0000");
-    let questions = itemSets.get(setKey);
+  // Planned jobs share one items array per item set: looked up by identity first, by content after.
+  const itemSetsByArray = new WeakMap<string[], Question[]>();
+  const questionsOf = (items: string[]): Question[] => {
+    let questions = itemSetsByArray.get(items);
+    if (questions) return questions;
+    const setKey = items.join("\u0000");
+    questions = itemSets.get(setKey);
     if (!questions) {
-      questions = job.items.map((id) => ctx.questions.get(id)!);
+      questions = items.map((id) => ctx.questions.get(id)!);
       itemSets.set(setKey, questions);
     }
+    itemSetsByArray.set(items, questions);
+    return questions;
+  };
+  const prepare = (job: JobRecord): Prepared => {
+    const questions = questionsOf(job.items);
     const agent = ctx.agents.get(job.agentId)!;
     const built = buildRequest({
       profile: agent.profile,
@@ -423,8 +432,11 @@ class BatchWriter {
     this.cache = [];
     this.outcomes = [];
     const keys = batch.cache.map((e) => e.key);
-    this.chain = this.chain.then(async () => {
-      await this.store.commit(batch);
+    // Handed to the store at once rather than after the previous commit: a store that commits
+    // elsewhere (SQLite's writer thread) then works through a queue instead of waiting for this
+    // thread to notice each reply. Batches hold distinct jobs, so their order does not matter.
+    const committed = this.store.commit(batch);
+    this.chain = Promise.all([this.chain, committed]).then(() => {
       for (const k of keys) this.pendingCache.delete(k);
     });
     return this.chain;
@@ -447,6 +459,19 @@ function estimateTokens(request: ModelRequest): number {
   for (const m of request.messages) chars += m.content.length;
   if (request.schema) chars += schemaText(request.schema).length;
   return Math.ceil(chars / 4) + (request.maxOutputTokens ?? 0);
+}
+
+let isoAt = -1;
+let isoText = "";
+
+/** `new Date().toISOString()`, computed once per millisecond: a busy run writes many rows in one. */
+function nowIso(): string {
+  const t = Date.now();
+  if (t !== isoAt) {
+    isoAt = t;
+    isoText = new Date(t).toISOString();
+  }
+  return isoText;
 }
 
 const zeroUsage = (): Usage => ({
@@ -496,7 +521,7 @@ function callRecord(
     reasoningTokens: usage.reasoningTokens,
     costUsd,
     latencyMs,
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
   };
 }
 
@@ -525,7 +550,7 @@ function baseRow(ctx: RunContext, job: JobRecord, item: string, totals: Totals, 
     costUsd: totals.priced ? totals.costUsd / share : null,
     latencyMs: totals.latencyMs,
     cacheHit: totals.allCached,
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
   };
 }
 

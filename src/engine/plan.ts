@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { JobRecord } from "../store/types.ts";
 
 export type PlannedJob = Omit<JobRecord, "status">;
@@ -48,8 +48,5 @@ export function jobId(
   arm: string,
   replicate: number,
 ) {
-  return createHash("sha256")
-    .update(JSON.stringify([studyVersion, agentId, items, arm, replicate]))
-    .digest("hex")
-    .slice(0, 20);
+  return hash("sha256", JSON.stringify([studyVersion, agentId, items, arm, replicate]), "hex").slice(0, 20);
 }

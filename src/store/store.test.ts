@@ -164,3 +164,47 @@ test("a failed response without a reason is refused, and the whole batch with it
   assert.deepEqual(await store.jobCounts("r1"), { pending: 1, ok: 0, failed: 0 });
   await store.close();
 });
+
+test("large batches commit on the writer thread: in order, atomically, readable once committed", async () => {
+  const store = openStore(join(dir, "thread.db"));
+  await store.saveStudy({ id: "v1", name: "s", spec: {}, createdAt: "t" });
+  await store.openRun(run);
+  const ids = Array.from({ length: 600 }, (_, i) => `j${i}`);
+  await store.saveJobs(
+    "r1",
+    ids.map((jobId) => ({ jobId, agentId: `agent-${jobId}`, items: ["q1"], arm: "control", replicate: 1 })),
+  );
+  const outcome = (jobId: string, status: "ok" | "failed") => ({
+    runId: "r1",
+    jobId,
+    status,
+    responses: [response(jobId, "q1", status)],
+  });
+  // Two large batches sent without waiting, then a small one: all land, the small one after.
+  const first = store.commit({
+    calls: [],
+    cache: [],
+    outcomes: ids.slice(0, 300).map((j) => outcome(j, "ok")),
+  });
+  const second = store.commit({
+    calls: [],
+    cache: ids.slice(300).map((key) => ({ key, model: "m", response: { text: key } })),
+    outcomes: ids.slice(300).map((j) => outcome(j, "ok")),
+  });
+  const third = store.commit({ calls: [], cache: [], outcomes: [outcome("j0", "failed")] });
+  await Promise.all([first, second, third]);
+  assert.deepEqual(await store.jobCounts("r1"), { pending: 0, ok: 599, failed: 1 });
+  assert.deepEqual((await store.cacheGet(["j599"])).get("j599"), { text: "j599" });
+  // A bad row fails its whole (large) batch, and nothing of it is kept.
+  const silent = { ...response("j1", "q1", "failed"), reason: null };
+  await assert.rejects(
+    store.commit({
+      calls: [],
+      cache: ids.slice(0, 300).map((key) => ({ key: `new-${key}`, model: "m", response: { text: key } })),
+      outcomes: [{ runId: "r1", jobId: "j1", status: "failed", responses: [silent] }],
+    }),
+    /CHECK constraint failed/,
+  );
+  assert.equal((await store.cacheGet(["new-j0"])).size, 0);
+  await store.close();
+});

@@ -17,7 +17,7 @@ import { buildRequest, costOf, loadPriceTable, missingPriceNote } from "../llm/i
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import { hash32 } from "../random/index.ts";
 import type { LoadedStudy } from "../spec/index.ts";
-import type { RunRecord, Store } from "../store/types.ts";
+import type { JobRecord, RunRecord, Store } from "../store/types.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { resolveQuestions } from "./items.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
@@ -136,7 +136,10 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     itemsPerCall: spec.instrument.items_per_call,
   });
   await store.saveJobs(run.id, planned);
-  const pending = await store.jobs(run.id, "pending");
+  // A new run has done nothing yet: its pending jobs are the plan, without reading them back.
+  const pending = resumed
+    ? await store.jobs(run.id, "pending")
+    : planned.map((job): JobRecord => ({ ...job, status: "pending" }));
   const alreadyDone = planned.length - pending.length;
 
   const table = loadPriceTable(options.pricesFile);
@@ -219,9 +222,12 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     },
     pending,
   );
-  const counts = await store.jobCounts(run.id);
+  // Every pending job finished means every outcome is committed (executeRun waits for that), so
+  // the store need only be asked when some were left.
+  const allFinished = summary.done + summary.failed === pending.length;
+  const leftPending = allFinished ? 0 : (await store.jobCounts(run.id)).pending;
   const status =
-    counts.pending === 0
+    leftPending === 0
       ? "completed"
       : summary.stoppedBy === "budget"
         ? "budget_exhausted"

@@ -136,28 +136,48 @@ function withContext(context: string | undefined, body: string): string {
   return context && context.trim() !== "" ? `${context.trim()}\n\n${body}` : body;
 }
 
+// The question part of the prompt per question list and mode: the same for every person asked,
+// so a run builds (and checks) it once per item set instead of once per call.
+const questionBodies = new WeakMap<Question[], Map<ElicitationMode, string>>();
+
+function questionBody(questions: Question[], mode: ElicitationMode): string {
+  let byMode = questionBodies.get(questions);
+  let body = byMode?.get(mode);
+  if (body !== undefined) return body;
+  checkQuestions(questions, mode);
+  if (mode === "distribution") {
+    const q = questions[0];
+    const lines = optionsOf(q)!.map((o, i) => `${OPTION_LETTERS[i]}. ${o}`);
+    body = `${q.text}\n${lines.join("\n")}\n\nReply with the letter of your answer only.`;
+  } else {
+    const items = questions.map((q) => `[${q.id}] ${q.text}\n${describeAllowed(q)}`);
+    body =
+      `Answer each of the following questions.\n\n${items.join("\n\n")}\n\n` +
+      `Reply with JSON only: {"answers": {"<question id>": <answer>, ...}} with an answer for every question id; ` +
+      "give each closed answer exactly as one of its options.";
+  }
+  if (!byMode) {
+    byMode = new Map();
+    questionBodies.set(questions, byMode);
+  }
+  byMode.set(mode, body);
+  return body;
+}
+
 /** Turns a simulated person's profile and questions into one model call. */
 export function buildRequest(input: ElicitationInput): ModelRequest {
   const { profile, questions, mode, context } = input;
   if (typeof profile !== "string" || profile.trim() === "")
     throw new UserError("the simulated person's profile is empty");
-  checkQuestions(questions, mode);
+  const body = questionBody(questions, mode);
   const system = { role: "system" as const, content: `${profile.trim()}\n\n${PERSONA_INSTRUCTIONS}` };
   if (mode === "distribution") {
-    const q = questions[0];
-    const lines = optionsOf(q)!.map((o, i) => `${OPTION_LETTERS[i]}. ${o}`);
-    const body = `${q.text}\n${lines.join("\n")}\n\nReply with the letter of your answer only.`;
     return {
       messages: [system, { role: "user", content: withContext(context, body) }],
       topLogprobs: DISTRIBUTION_TOP_LOGPROBS,
       maxOutputTokens: DISTRIBUTION_MAX_OUTPUT_TOKENS,
     };
   }
-  const items = questions.map((q) => `[${q.id}] ${q.text}\n${describeAllowed(q)}`);
-  const body =
-    `Answer each of the following questions.\n\n${items.join("\n\n")}\n\n` +
-    `Reply with JSON only: {"answers": {"<question id>": <answer>, ...}} with an answer for every question id; ` +
-    "give each closed answer exactly as one of its options.";
   return {
     messages: [system, { role: "user", content: withContext(context, body) }],
     schema: answersSchema(questions),

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { UserError } from "../../errors/index.ts";
 import type {
   AgentRecord,
@@ -15,14 +15,26 @@ import type {
   Store,
   StudyRecord,
 } from "../types.ts";
+import {
+  batchRows,
+  insertMany,
+  openDatabase,
+  rowCount,
+  Statements,
+  transaction,
+  writeRows,
+} from "./batch.ts";
 import { migrations } from "./migrations.ts";
+import { WriterThread } from "./writer.ts";
 
 /**
  * SQLite store (node:sqlite: built into Node, so no native addon to compile). WAL with
  * synchronous=NORMAL keeps every committed row through a process crash (kill -9); only an OS
  * crash could lose the last transactions.
  */
-const ROWS_PER_STATEMENT = 32;
+
+/** Commits of at least this many rows go to the writer thread (see commit). */
+const THREAD_MIN_ROWS = 256;
 
 /**
  * Jobs with their status. A job is done when its responses are stored (all of a job's responses
@@ -36,19 +48,19 @@ const JOB_STATUS = `SELECT j.*, COALESCE(
 export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: DatabaseSync;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements: Statements;
+  /** Started by the first large commit: stores that only read never start a thread. */
+  private writer: WriterThread | undefined;
 
   constructor(path: string) {
     this.path = path;
     if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
     try {
-      this.db = new DatabaseSync(path);
-      this.db.exec(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;",
-      );
+      this.db = openDatabase(path);
     } catch (error) {
       throw new UserError(`cannot open database (${(error as Error).message})`, { where: path });
     }
+    this.statements = new Statements(this.db);
     this.migrate();
   }
 
@@ -75,24 +87,11 @@ export class SqliteStore implements Store {
   }
 
   private stmt(sql: string): StatementSync {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 
   private transaction<T>(fn: () => T): T {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = fn();
-      this.db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      this.db.exec("ROLLBACK");
-      throw error;
-    }
+    return transaction(this.db, fn);
   }
 
   async saveStudy(study: StudyRecord): Promise<void> {
@@ -160,12 +159,18 @@ export class SqliteStore implements Store {
   }
 
   async saveJobs(runId: string, jobs: Omit<JobRecord, "status">[]): Promise<void> {
-    const insert = this.stmt("INSERT OR IGNORE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?)");
-    this.transaction(() => {
-      jobs.forEach((j, seq) => {
-        insert.run(runId, j.jobId, j.agentId, JSON.stringify(j.items), j.arm, j.replicate, seq);
-      });
+    const values: SQLInputValue[] = [];
+    // Jobs share item lists (one per item set): each list's JSON is computed once.
+    const itemsJson = new Map<readonly string[], string>();
+    jobs.forEach((j, seq) => {
+      let items = itemsJson.get(j.items);
+      if (items === undefined) {
+        items = JSON.stringify(j.items);
+        itemsJson.set(j.items, items);
+      }
+      values.push(runId, j.jobId, j.agentId, items, j.arm, j.replicate, seq);
     });
+    this.transaction(() => insertMany(this.statements, "INSERT OR IGNORE INTO jobs VALUES", 7, values));
   }
 
   async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
@@ -198,71 +203,16 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     if (batch.calls.length + batch.cache.length + batch.outcomes.length === 0) return;
-    const calls: unknown[][] = batch.calls.map((c) => [
-      c.runId,
-      c.jobId,
-      c.attempt,
-      c.purpose,
-      c.outcome,
-      c.httpStatus,
-      c.inputTokens,
-      c.cachedInputTokens,
-      c.outputTokens,
-      c.reasoningTokens,
-      c.costUsd,
-      c.latencyMs,
-      c.createdAt,
-    ]);
-    const now = new Date().toISOString();
-    const cache: unknown[][] = batch.cache.map((e) => [e.key, e.model, JSON.stringify(e.response), now]);
-    const responses: unknown[][] = [];
-    for (const o of batch.outcomes) {
-      for (const r of o.responses) {
-        responses.push([
-          r.runId,
-          r.jobId,
-          r.item,
-          r.agentId,
-          r.arm,
-          r.replicate,
-          r.model,
-          r.status,
-          r.answer === null ? null : JSON.stringify(r.answer),
-          r.reason,
-          r.probabilities ? JSON.stringify(r.probabilities) : null,
-          r.rawText,
-          r.inputTokens,
-          r.cachedInputTokens,
-          r.outputTokens,
-          r.reasoningTokens,
-          r.costUsd,
-          r.latencyMs,
-          r.modelSnapshot,
-          r.cacheHit ? 1 : 0,
-          r.createdAt,
-        ]);
-      }
+    const rows = batchRows(batch);
+    // Small batches (an LLM run's answers, committed as they arrive) are written here and now;
+    // large ones (free models, cache replays) go to the writer thread, so SQLite's share of the
+    // work runs on another core. A small batch behind an outstanding large one queues after it.
+    if (this.path === ":memory:" || (rowCount(rows) < THREAD_MIN_ROWS && !this.writer?.busy)) {
+      writeRows(this.db, this.statements, rows);
+      return;
     }
-    this.transaction(() => {
-      this.insertMany("INSERT INTO calls VALUES", calls);
-      this.insertMany("INSERT OR IGNORE INTO cache VALUES", cache);
-      this.insertMany("INSERT OR REPLACE INTO responses VALUES", responses);
-    });
-  }
-
-  /**
-   * Multi-row statements, ROWS_PER_STATEMENT rows at a time: far fewer calls across the
-   * JavaScript/SQLite boundary than one statement per row.
-   */
-  private insertMany(head: string, rows: unknown[][]): void {
-    if (rows.length === 0) return;
-    const width = rows[0].length;
-    const placeholder = `(${Array(width).fill("?").join(",")})`;
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-      const sql = `${head} ${Array(chunk.length).fill(placeholder).join(",")}`;
-      this.stmt(sql).run(...(chunk.flat() as SQLInputValue[]));
-    }
+    this.writer ??= new WriterThread(this.path);
+    await this.writer.commit(rows);
   }
 
   async spending(runId: string): Promise<Spending> {
@@ -297,6 +247,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     this.statements.clear();
     this.db.close();
   }

@@ -1,0 +1,156 @@
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { CommitBatch } from "../types.ts";
+
+/**
+ * What a commit writes, as flat value lists (one per table, `width` values a row): built on the
+ * main thread and posted as-is to the writer thread, where flat arrays of primitives are the
+ * cheapest thing to copy across and what multi-row statements take anyway.
+ */
+export interface BatchRows {
+  calls: SQLInputValue[];
+  cache: SQLInputValue[];
+  responses: SQLInputValue[];
+}
+
+const CALL_WIDTH = 13;
+const CACHE_WIDTH = 4;
+const RESPONSE_WIDTH = 21;
+
+/**
+ * Multi-row statements, ROWS_PER_STATEMENT rows at a time: far fewer calls across the
+ * JavaScript/SQLite boundary than one statement per row.
+ */
+const ROWS_PER_STATEMENT = 32;
+
+/**
+ * WAL with synchronous=NORMAL keeps every committed row through a process crash (kill -9); only
+ * an OS crash could lose the last transactions.
+ */
+export function openDatabase(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;",
+  );
+  return db;
+}
+
+/** Prepared statements by SQL text, per connection. */
+export class Statements {
+  private readonly db: DatabaseSync;
+  private readonly cache = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  get(sql: string): StatementSync {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+export function rowCount(rows: BatchRows): number {
+  return (
+    rows.calls.length / CALL_WIDTH + rows.cache.length / CACHE_WIDTH + rows.responses.length / RESPONSE_WIDTH
+  );
+}
+
+export function batchRows(batch: CommitBatch): BatchRows {
+  const calls: SQLInputValue[] = [];
+  for (const c of batch.calls) {
+    calls.push(
+      c.runId,
+      c.jobId,
+      c.attempt,
+      c.purpose,
+      c.outcome,
+      c.httpStatus,
+      c.inputTokens,
+      c.cachedInputTokens,
+      c.outputTokens,
+      c.reasoningTokens,
+      c.costUsd,
+      c.latencyMs,
+      c.createdAt,
+    );
+  }
+  const now = new Date().toISOString();
+  const cache: SQLInputValue[] = [];
+  for (const e of batch.cache) cache.push(e.key, e.model, JSON.stringify(e.response), now);
+  const responses: SQLInputValue[] = [];
+  for (const o of batch.outcomes) {
+    for (const r of o.responses) {
+      responses.push(
+        r.runId,
+        r.jobId,
+        r.item,
+        r.agentId,
+        r.arm,
+        r.replicate,
+        r.model,
+        r.status,
+        r.answer === null ? null : JSON.stringify(r.answer),
+        r.reason,
+        r.probabilities ? JSON.stringify(r.probabilities) : null,
+        r.rawText,
+        r.inputTokens,
+        r.cachedInputTokens,
+        r.outputTokens,
+        r.reasoningTokens,
+        r.costUsd,
+        r.latencyMs,
+        r.modelSnapshot,
+        r.cacheHit ? 1 : 0,
+        r.createdAt,
+      );
+    }
+  }
+  return { calls, cache, responses };
+}
+
+/** All of a batch in one transaction: the ledger, the cache entries and the responses. */
+export function writeRows(db: DatabaseSync, statements: Statements, rows: BatchRows): void {
+  transaction(db, () => {
+    insertMany(statements, "INSERT INTO calls VALUES", CALL_WIDTH, rows.calls);
+    insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
+    insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);
+  });
+}
+
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = fn();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** Inserts flat `values`, `width` to a row, ROWS_PER_STATEMENT rows per statement. */
+export function insertMany(
+  statements: Statements,
+  head: string,
+  width: number,
+  values: SQLInputValue[],
+): void {
+  const step = ROWS_PER_STATEMENT * width;
+  for (let start = 0; start < values.length; start += step) {
+    const chunk = values.slice(start, start + step);
+    const placeholder = `(${Array(width).fill("?").join(",")})`;
+    const sql = `${head} ${Array(chunk.length / width)
+      .fill(placeholder)
+      .join(",")}`;
+    statements.get(sql).run(...chunk);
+  }
+}
