@@ -78,7 +78,7 @@ async function refused(name: string, calibration: string): Promise<UserError> {
     assert.equal(model.calls(), 0, "no model call before the plan is checked");
     assert.deepEqual(await store.listRuns(), [], "no run recorded");
     const sqlite = new DatabaseSync(db, { readOnly: true });
-    for (const table of ["studies", "agents", "jobs", "responses", "calls"]) {
+    for (const table of ["studies", "agents", "jobs", "responses", "costs"]) {
       const row = sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number };
       assert.equal(row.n, 0, `${table} must stay empty`);
     }

@@ -119,7 +119,7 @@ export function batchRows(batch: CommitBatch): BatchRows {
 /** All of a batch in one transaction: the ledger, the cache entries and the responses. */
 export function writeRows(db: DatabaseSync, statements: Statements, rows: BatchRows): void {
   transaction(db, () => {
-    insertMany(statements, "INSERT INTO calls VALUES", CALL_WIDTH, rows.calls);
+    insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
     insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
     insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);
   });

@@ -218,7 +218,7 @@ export class SqliteStore implements Store {
   async spending(runId: string): Promise<Spending> {
     const row = this.stmt(
       `SELECT COUNT(*) AS calls, COALESCE(SUM(cost_usd), 0) AS usd, COALESCE(SUM(input_tokens), 0) AS i,
-              COALESCE(SUM(output_tokens), 0) AS o FROM calls WHERE run_id = ?`,
+              COALESCE(SUM(output_tokens), 0) AS o FROM costs WHERE run_id = ?`,
     ).get(runId) as { calls: number; usd: number; i: number; o: number };
     return { calls: row.calls, usd: row.usd, inputTokens: row.i, outputTokens: row.o };
   }

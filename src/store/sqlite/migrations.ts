@@ -28,13 +28,14 @@ export const migrations: string[] = [
     PRIMARY KEY (run_id, job_id, item),
     CHECK (status = 'ok' OR reason IS NOT NULL)
   );
-  CREATE TABLE calls (
+  -- The cost ledger: one row per model call attempt (failed ones too), with its tokens and cost.
+  CREATE TABLE costs (
     run_id TEXT NOT NULL, job_id TEXT NOT NULL, attempt INTEGER NOT NULL, purpose TEXT NOT NULL,
     outcome TEXT NOT NULL, http_status INTEGER, input_tokens INTEGER NOT NULL,
     cached_input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
     reasoning_tokens INTEGER NOT NULL, cost_usd REAL, latency_ms REAL NOT NULL, created_at TEXT NOT NULL
   );
-  CREATE INDEX calls_run ON calls(run_id);
+  CREATE INDEX costs_run ON costs(run_id);
   CREATE TABLE cache (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, response_json TEXT NOT NULL, created_at TEXT NOT NULL
   );
