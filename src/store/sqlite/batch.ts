@@ -116,12 +116,14 @@ export function batchRows(batch: CommitBatch): BatchRows {
   return { calls, cache, responses };
 }
 
-/** All of a batch in one transaction: the ledger, the cache entries and the responses. */
-export function writeRows(db: DatabaseSync, statements: Statements, rows: BatchRows): void {
+/** All of one or more batches in one transaction: the ledger, the cache entries and the responses. */
+export function writeRows(db: DatabaseSync, statements: Statements, ...batches: BatchRows[]): void {
   transaction(db, () => {
-    insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
-    insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
-    insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);
+    for (const rows of batches) {
+      insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
+      insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
+      insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);
+    }
   });
 }
 
