@@ -135,7 +135,12 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     replicates: spec.design.replicates,
     itemsPerCall: spec.instrument.items_per_call,
   });
-  await store.saveJobs(run.id, planned);
+  // A new run's jobs are saved while it runs (a store may do that on another thread): nothing
+  // reads them before the run ends, and a response stored before its job row is still found by
+  // a resumed run, which saves the plan again first. A resumed run reads them, so it waits.
+  const jobsSaved = store.saveJobs(run.id, planned);
+  jobsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
+  if (resumed) await jobsSaved;
   // A new run has done nothing yet: its pending jobs are the plan, without reading them back.
   const pending = resumed
     ? await store.jobs(run.id, "pending")
@@ -180,6 +185,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       estimate.maxCostUsd = cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
     }
     if (priceNote) estimate.priceNote = priceNote;
+    await jobsSaved;
     return { run, resumed, model, totalJobs: planned.length, alreadyDone, estimate, notes };
   }
 
@@ -222,6 +228,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     },
     pending,
   );
+  await jobsSaved;
   // Every pending job finished means every outcome is committed (executeRun waits for that), so
   // the store need only be asked when some were left.
   const allFinished = summary.done + summary.failed === pending.length;

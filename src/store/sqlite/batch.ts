@@ -10,11 +10,14 @@ export interface BatchRows {
   calls: SQLInputValue[];
   cache: SQLInputValue[];
   responses: SQLInputValue[];
+  /** Planned jobs (saveJobs), JOB_WIDTH values a row. */
+  jobs?: SQLInputValue[];
 }
 
 const CALL_WIDTH = 13;
 const CACHE_WIDTH = 4;
 const RESPONSE_WIDTH = 21;
+export const JOB_WIDTH = 7;
 
 /**
  * Multi-row statements, ROWS_PER_STATEMENT rows at a time: far fewer calls across the
@@ -59,7 +62,10 @@ export class Statements {
 
 export function rowCount(rows: BatchRows): number {
   return (
-    rows.calls.length / CALL_WIDTH + rows.cache.length / CACHE_WIDTH + rows.responses.length / RESPONSE_WIDTH
+    rows.calls.length / CALL_WIDTH +
+    rows.cache.length / CACHE_WIDTH +
+    rows.responses.length / RESPONSE_WIDTH +
+    (rows.jobs?.length ?? 0) / JOB_WIDTH
   );
 }
 
@@ -120,6 +126,7 @@ export function batchRows(batch: CommitBatch): BatchRows {
 export function writeRows(db: DatabaseSync, statements: Statements, ...batches: BatchRows[]): void {
   transaction(db, () => {
     for (const rows of batches) {
+      if (rows.jobs) insertMany(statements, "INSERT OR IGNORE INTO jobs VALUES", JOB_WIDTH, rows.jobs);
       insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
       insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
       insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);

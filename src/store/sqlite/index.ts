@@ -16,8 +16,8 @@ import type {
   StudyRecord,
 } from "../types.ts";
 import {
+  type BatchRows,
   batchRows,
-  insertMany,
   openDatabase,
   rowCount,
   Statements,
@@ -170,7 +170,7 @@ export class SqliteStore implements Store {
       }
       values.push(runId, j.jobId, j.agentId, items, j.arm, j.replicate, seq);
     });
-    this.transaction(() => insertMany(this.statements, "INSERT OR IGNORE INTO jobs VALUES", 7, values));
+    await this.write({ calls: [], cache: [], responses: [], jobs: values });
   }
 
   async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
@@ -203,10 +203,16 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     if (batch.calls.length + batch.cache.length + batch.outcomes.length === 0) return;
-    const rows = batchRows(batch);
-    // Small batches (an LLM run's answers, committed as they arrive) are written here and now;
-    // large ones (free models, cache replays) go to the writer thread, so SQLite's share of the
-    // work runs on another core. A small batch behind an outstanding large one queues after it.
+    await this.write(batchRows(batch));
+  }
+
+  /**
+   * Small batches (an LLM run's answers, committed as they arrive) are written here and now;
+   * large ones (free models, cache replays, a large plan's jobs) go to the writer thread, so
+   * SQLite's share of the work runs on another core. A small batch behind an outstanding large one
+   * queues after it.
+   */
+  private async write(rows: BatchRows): Promise<void> {
     if (this.path === ":memory:" || (rowCount(rows) < THREAD_MIN_ROWS && !this.writer?.busy)) {
       writeRows(this.db, this.statements, rows);
       return;
