@@ -116,7 +116,8 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
   let stoppedBy: RunSummary["stoppedBy"] = null;
   // Answers that cost money are committed on the next turn of the event loop; free ones (the
   // statistical baseline, the instant model) are batched for throughput.
-  const writer = new BatchWriter(ctx.store, ctx.model.kind === "llm" ? 0 : 25);
+  const paid = ctx.model.kind === "llm";
+  const writer = new BatchWriter(ctx.store, paid ? 0 : 25);
   const report = () => {
     progress.elapsedMs = performance.now() - started;
     ctx.onProgress?.(progress);
@@ -150,13 +151,13 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     const cached = knownMiss
       ? undefined
       : (writer.pendingCache.get(key) ?? (await ctx.store.cacheGet([key])).get(key));
-    if (cached) return { response: cached, usage: zeroUsage(), costUsd: 0, latencyMs: 0, cacheHit: true };
-    const estimatedTokens = estimateTokens(request);
-    const worstCase = ctx.price({
-      ...zeroUsage(),
-      inputTokens: estimatedTokens,
-      outputTokens: ctx.maxOutputTokens,
-    });
+    if (cached) return { response: cached, usage: ZERO_USAGE, costUsd: 0, latencyMs: 0, cacheHit: true };
+    // Free models (the baseline, the instant model) need no worst-case cost to reserve: the
+    // estimate is only worth its cost (a pass over the prompt) for calls that are paid for.
+    const estimatedTokens = paid ? estimateTokens(request) : 0;
+    const worstCase = paid
+      ? ctx.price({ ...zeroUsage(), inputTokens: estimatedTokens, outputTokens: ctx.maxOutputTokens })
+      : 0;
     for (let attempt = 1; ; attempt++) {
       if (ctx.abort?.aborted) throw new Interrupted();
       if (!ctx.budget.reserve(worstCase ?? 0)) throw new BudgetExhausted();
@@ -171,7 +172,8 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
         progress.inFlight++;
         let response: ModelResponse;
         try {
-          response = await ctx.model.complete({ ...request, signal: ctx.abort });
+          // The request is shared (repairs build on it), so a signal goes on a copy.
+          response = await ctx.model.complete(ctx.abort ? { ...request, signal: ctx.abort } : request);
         } finally {
           progress.inFlight--;
         }
@@ -289,8 +291,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     const parsed = parseAnswers(p.questions, ctx.mode, toModelResponse(cached));
     if (parsed.problems.length > 0) return false;
     progress.cacheHits++;
-    const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
-    finish(okOutcome(ctx, p.job, p.questions, parsed.answers, cached, totals));
+    finish(okOutcome(ctx, p.job, p.questions, parsed.answers, cached, CACHED_TOTALS));
     return true;
   };
 
@@ -349,8 +350,8 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
       const hits = await ctx.store.cacheGet(chunk.map((p) => p.key));
       for (const p of chunk) {
         const cached = hits.get(p.key);
-        if (!cached) queue.push({ ...p, prefetched: true });
-        else if (!finishFromCache(p, cached)) queue.push(p);
+        p.prefetched = !cached;
+        if (!cached || !finishFromCache(p, cached)) queue.push(p);
       }
     }
   };
@@ -488,12 +489,24 @@ function addUsage(into: Usage, u: Usage): void {
   into.reasoningTokens += u.reasoningTokens;
 }
 
+/** Read-only zeros, shared by every cache hit (frozen so that a write would throw, not leak). */
+const ZERO_USAGE: Usage = Object.freeze(zeroUsage());
+
+/** A job answered wholly from the cache: nothing spent. Shared, so read-only. */
+const CACHED_TOTALS: Totals = Object.freeze({
+  usage: ZERO_USAGE,
+  costUsd: 0,
+  latencyMs: 0,
+  allCached: true,
+  priced: true,
+});
+
 function toModelResponse(r: CachedResponse): ModelResponse {
   return {
     text: r.text,
     firstTokenLogprobs: r.firstTokenLogprobs,
     modelSnapshot: r.modelSnapshot,
-    usage: zeroUsage(),
+    usage: ZERO_USAGE,
   };
 }
 
@@ -534,7 +547,19 @@ interface Totals {
   priced: boolean;
 }
 
-function baseRow(ctx: RunContext, job: JobRecord, item: string, totals: Totals, share: number) {
+/** One item's row; the job's tokens and cost are shared evenly by its items. */
+function responseRow(
+  ctx: RunContext,
+  job: JobRecord,
+  item: string,
+  totals: Totals,
+  share: number,
+  outcome: Pick<
+    ResponseRecord,
+    "status" | "answer" | "reason" | "probabilities" | "rawText" | "modelSnapshot"
+  >,
+): ResponseRecord {
+  // One literal, not a spread of a shared part: this runs once per answer.
   return {
     runId: ctx.runId,
     jobId: job.jobId,
@@ -543,12 +568,18 @@ function baseRow(ctx: RunContext, job: JobRecord, item: string, totals: Totals, 
     arm: job.arm,
     replicate: job.replicate,
     model: ctx.model.id,
+    status: outcome.status,
+    answer: outcome.answer,
+    reason: outcome.reason,
+    probabilities: outcome.probabilities,
+    rawText: outcome.rawText,
     inputTokens: totals.usage.inputTokens / share,
     cachedInputTokens: totals.usage.cachedInputTokens / share,
     outputTokens: totals.usage.outputTokens / share,
     reasoningTokens: totals.usage.reasoningTokens / share,
     costUsd: totals.priced ? totals.costUsd / share : null,
     latencyMs: totals.latencyMs,
+    modelSnapshot: outcome.modelSnapshot,
     cacheHit: totals.allCached,
     createdAt: nowIso(),
   };
@@ -562,15 +593,19 @@ function okOutcome(
   response: CachedResponse,
   totals: Totals,
 ): JobOutcome {
-  const responses: ResponseRecord[] = questions.map((q) => ({
-    ...baseRow(ctx, job, q.id, totals, questions.length),
-    status: "ok",
-    answer: answers[q.id].answer,
-    reason: null,
-    probabilities: answers[q.id].probabilities ?? null,
-    rawText: response.text,
-    modelSnapshot: response.modelSnapshot ?? null,
-  }));
+  const responses: ResponseRecord[] = [];
+  for (const q of questions) {
+    responses.push(
+      responseRow(ctx, job, q.id, totals, questions.length, {
+        status: "ok",
+        answer: answers[q.id].answer,
+        reason: null,
+        probabilities: answers[q.id].probabilities ?? null,
+        rawText: response.text,
+        modelSnapshot: response.modelSnapshot ?? null,
+      }),
+    );
+  }
   return { runId: ctx.runId, jobId: job.jobId, status: "ok", responses };
 }
 
@@ -581,15 +616,15 @@ function failedOutcome(
   reason: string,
   totals: Totals,
   rawText: string | null = null,
-) {
-  const responses: ResponseRecord[] = questions.map((q) => ({
-    ...baseRow(ctx, job, q.id, totals, questions.length),
+): JobOutcome {
+  const failed = {
     status: "failed",
     answer: null,
     reason,
     probabilities: null,
     rawText,
     modelSnapshot: null,
-  }));
-  return { runId: ctx.runId, jobId: job.jobId, status: "failed" as const, responses };
+  } as const;
+  const responses = questions.map((q) => responseRow(ctx, job, q.id, totals, questions.length, failed));
+  return { runId: ctx.runId, jobId: job.jobId, status: "failed", responses };
 }
