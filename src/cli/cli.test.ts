@@ -83,23 +83,38 @@ test("kill -9 mid-run, then the same command resumes: nothing completed is lost 
   const args = ["run", spec, "--db", db, "--model", `${mock.url}/v1#mock`, "--concurrency", "4"];
   const concurrency = 4;
   try {
-    const child: ChildProcess = spawn(bin, args, { stdio: "ignore" });
+    const child: ChildProcess = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    // Listen for the exit at once: a run that ended early must fail the test, not hang it.
+    let exitedEarly = false;
+    const exited = new Promise<void>((r) =>
+      child.once("exit", () => {
+        exitedEarly = true;
+        r();
+      }),
+    );
     // Wait until some jobs are committed, then kill without warning.
     const deadline = Date.now() + 20_000;
     let committed = 0;
-    while (Date.now() < deadline) {
+    while (!exitedEarly && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
+      let peek: DatabaseSync | undefined;
       try {
-        const peek = new DatabaseSync(db, { readOnly: true });
+        peek = new DatabaseSync(db, { readOnly: true, timeout: 2000 });
         committed = (peek.prepare("SELECT COUNT(*) AS n FROM responses").get() as { n: number }).n;
-        peek.close();
       } catch {
-        committed = 0; // the database may not exist yet
+        // The database or its tables may not exist yet.
+      } finally {
+        peek?.close();
       }
       if (committed >= 30) break;
     }
+    assert.ok(!exitedEarly, `the run ended before the kill: ${stderr}`);
     child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
+    await exited;
     assert.ok(committed >= 30, "the run made progress before the kill");
 
     const look = new DatabaseSync(db, { readOnly: true });
@@ -217,9 +232,20 @@ test("Ctrl-C stops after the calls in flight; the rerun resumes and finishes", a
     child.stdout.on("data", (d) => {
       stdout += d;
     });
-    while (mock.stats().requests < 10) await new Promise((r) => setTimeout(r, 20));
+    let ended = false;
+    const exit = new Promise<number | null>((r) =>
+      child.once("exit", (code) => {
+        ended = true;
+        r(code);
+      }),
+    );
+    const deadline = Date.now() + 20_000;
+    while (!ended && mock.stats().requests < 10 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(!ended, "the run ended before Ctrl-C");
     child.kill("SIGINT");
-    const code = await new Promise<number | null>((r) => child.once("exit", r));
+    const code = await exit;
     assert.equal(code, 130);
     const first = JSON.parse(stdout);
     assert.equal(first.status, "interrupted");

@@ -114,8 +114,8 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     elapsedMs: 0,
   };
   let stoppedBy: RunSummary["stoppedBy"] = null;
-  // Answers that cost money are committed on the next turn of the event loop; free ones (the
-  // statistical baseline, the instant model) are batched for throughput.
+  // Answers that cost money are committed as they arrive (see call()); free ones (the statistical
+  // baseline, the instant model) are batched for throughput.
   const paid = ctx.model.kind === "llm";
   const writer = new BatchWriter(ctx.store, paid ? 0 : 25);
   const report = () => {
@@ -140,13 +140,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     purpose: CallRecord["purpose"],
     knownMiss = false,
     knownKey?: string,
-  ): Promise<{
-    response: CachedResponse;
-    usage: Usage;
-    costUsd: number | null;
-    latencyMs: number;
-    cacheHit: boolean;
-  }> => {
+  ): Promise<CallResult> => {
     const key = knownKey ?? cacheKey(ctx.model, request);
     const cached = knownMiss
       ? undefined
@@ -158,6 +152,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     const worstCase = paid
       ? ctx.price({ ...zeroUsage(), inputTokens: estimatedTokens, outputTokens: ctx.maxOutputTokens })
       : 0;
+    let answered: CallResult | undefined;
     for (let attempt = 1; ; attempt++) {
       if (ctx.abort?.aborted) throw new Interrupted();
       if (!ctx.budget.reserve(worstCase ?? 0)) throw new BudgetExhausted();
@@ -199,8 +194,8 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
         );
         writer.cache.push({ key, model: ctx.model.id, response: stored });
         writer.pendingCache.set(key, stored);
-        writer.poke();
-        return { response: stored, usage: response.usage, costUsd, latencyMs, cacheHit: false };
+        answered = { response: stored, usage: response.usage, costUsd, latencyMs, cacheHit: false };
+        break;
       } catch (error) {
         settle(0);
         if (error instanceof Interrupted || ctx.abort?.aborted) throw new Interrupted();
@@ -234,6 +229,11 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
         });
       }
     }
+    // A paid answer is made durable (ledger row and cache entry) before its worker sends the next
+    // request, so a crash can repeat only the calls that were in flight. Free answers are batched.
+    if (paid) await writer.flush();
+    else writer.poke();
+    return answered;
   };
 
   /** The job's first request and its cache key. */
@@ -398,6 +398,14 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
 }
 
 /** Collects rows and commits them together: immediately once a batch is full, else next turn. */
+interface CallResult {
+  response: CachedResponse;
+  usage: Usage;
+  costUsd: number | null;
+  latencyMs: number;
+  cacheHit: boolean;
+}
+
 class BatchWriter {
   calls: CallRecord[] = [];
   cache: CacheEntry[] = [];
