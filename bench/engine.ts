@@ -14,10 +14,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Agent } from "../src/agents/index.ts";
 import { profileText } from "../src/agents/index.ts";
-import { cacheKey } from "../src/engine/index.ts";
+import { cacheKey, jobSeed } from "../src/engine/index.ts";
 import type { Question } from "../src/instruments/types.ts";
 import { buildRequest, createModel, parseAnswers, type Usage } from "../src/llm/index.ts";
-import { hash32 } from "../src/random/index.ts";
 import { parseStudy } from "../src/spec/index.ts";
 import { openStore } from "../src/store/index.ts";
 import { runStudy } from "../src/study/index.ts";
@@ -172,7 +171,7 @@ async function instantScenario(itemsPerCall: number) {
       const qs = job.items.map((id) => byId.get(id)!);
       const request = {
         ...buildRequest({ profile: profiles.get(job.agentId)!, questions: qs, mode: "generate" }),
-        seed: hash32(`${study.spec.seed}:${job.agentId}:${job.replicate}`),
+        seed: jobSeed(study.spec.seed, job.agentId, job.replicate),
         maxOutputTokens: 50,
         subject: { agentId: job.agentId, attributes: {}, items: [], replicate: job.replicate },
       };

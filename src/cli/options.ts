@@ -30,3 +30,26 @@ export function parseLabels(text: string): { human: string; sim: string } {
     throw new UserError(`--labels expects two names "A,B", got "${text}"`);
   return { human, sim };
 }
+
+/** A whole number ≥ min from a CLI flag, or a UserError naming the flag. */
+export function intFlag(value: string, flag: string, min: number): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < min)
+    throw new UserError(`${flag} must be a whole number ≥ ${min}, got "${value}"`);
+  return x;
+}
+
+/** An optional number flag checked by `check`; the error states the rule, e.g. "a number > 0". */
+export function numberFlag(
+  name: string,
+  value: string | undefined,
+  check: (n: number) => boolean,
+  rule: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || !check(n)) {
+    throw new UserError(`--${name} must be ${rule}, got "${value}"`);
+  }
+  return n;
+}

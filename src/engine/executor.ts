@@ -19,7 +19,8 @@ import type {
   Store,
 } from "../store/types.ts";
 import type { Budget } from "./budget.ts";
-import { cacheKey, schemaText } from "./cache-key.ts";
+import { cacheKey } from "./cache-key.ts";
+import { promptTokens } from "./estimate.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
 
@@ -464,10 +465,7 @@ function describeError(error: unknown, attempt: number): string {
 }
 
 function estimateTokens(request: ModelRequest): number {
-  let chars = 0;
-  for (const m of request.messages) chars += m.content.length;
-  if (request.schema) chars += schemaText(request.schema).length;
-  return Math.ceil(chars / 4) + (request.maxOutputTokens ?? 0);
+  return promptTokens(request) + (request.maxOutputTokens ?? 0);
 }
 
 let isoAt = -1;

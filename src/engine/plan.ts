@@ -1,4 +1,5 @@
 import { hash } from "node:crypto";
+import { hash32 } from "../random/index.ts";
 import type { JobRecord } from "../store/types.ts";
 
 export type PlannedJob = Omit<JobRecord, "status">;
@@ -49,4 +50,12 @@ export function jobId(
   replicate: number,
 ) {
   return hash("sha256", JSON.stringify([studyVersion, agentId, items, arm, replicate]), "hex").slice(0, 20);
+}
+
+/**
+ * The model seed of one simulated person's replicate: two people with the same profile, or two
+ * replicates, are separate draws (and separate cache entries); a rerun of the same job is not.
+ */
+export function jobSeed(studySeed: number | string, agentId: string, replicate: number): number {
+  return hash32(`${studySeed}:${agentId}:${replicate}`);
 }

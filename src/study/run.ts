@@ -5,8 +5,10 @@ import { profileText } from "../agents/index.ts";
 import {
   Budget,
   executeRun,
+  jobSeed,
   type Progress,
   planJobs,
+  promptTokens,
   RateLimiter,
   type RetryPolicy,
   type RunSummary,
@@ -15,7 +17,6 @@ import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
 import { buildRequest, costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
-import { hash32 } from "../random/index.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { JobRecord, RunRecord, Store } from "../store/types.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
@@ -168,10 +169,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
         mode,
         context: arms.get(job.arm) || undefined,
       });
-      let chars = 0;
-      for (const m of request.messages) chars += m.content.length;
-      if (request.schema) chars += JSON.stringify(request.schema.schema).length;
-      const input = Math.ceil(chars / 4);
+      const input = promptTokens(request);
       const output = request.maxOutputTokens ?? spec.model.max_output_tokens;
       estimate.calls++;
       estimate.inputTokens += input;
@@ -209,7 +207,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       questions: questionById,
       agents: profiles,
       arms,
-      seedFor: (agentId, replicate) => hash32(`${spec.seed}:${agentId}:${replicate}`),
+      seedFor: (agentId, replicate) => jobSeed(spec.seed, agentId, replicate),
       temperature: spec.model.temperature,
       maxOutputTokens: spec.model.max_output_tokens,
       concurrency: options.concurrency ?? defaultConcurrency(model),

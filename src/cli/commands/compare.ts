@@ -7,6 +7,7 @@ import {
 } from "../../analysis/fidelity/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
+import { intFlag } from "../options.ts";
 import { writeHtml } from "../output.ts";
 
 interface CompareFlags {
@@ -22,14 +23,6 @@ interface CompareFlags {
   json?: boolean;
   html?: string;
   title?: string;
-}
-
-/** A whole number ≥ min from a CLI flag, or a UserError naming the flag. */
-export function intFlag(value: string, flag: string, min: number): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < min)
-    throw new UserError(`${flag} must be a whole number ≥ ${min}, got "${value}"`);
-  return x;
 }
 
 function show(v: unknown): string {

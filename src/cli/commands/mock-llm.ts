@@ -1,20 +1,7 @@
 import type { Command } from "commander";
 import { startMockLlm } from "../../../test-support/mock-llm/index.ts";
 import { UserError } from "../../errors/index.ts";
-
-function numberOption(
-  name: string,
-  value: string | undefined,
-  check: (n: number) => boolean,
-  rule: string,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || !check(n)) {
-    throw new UserError(`--${name} must be ${rule}, got "${value}"`);
-  }
-  return n;
-}
+import { numberFlag } from "../options.ts";
 
 interface MockLlmFlags {
   port?: string;
@@ -45,7 +32,7 @@ export function register(program: Command): void {
     .option("--timeout-ms <MS>", "how long a timeout fault hangs before the connection is dropped", "30000")
     .option("--burst-seconds <S>", "seconds of RPM/TPM quota a client may use at once", "1")
     .action(async (flags: MockLlmFlags) => {
-      const port = numberOption(
+      const port = numberFlag(
         "port",
         flags.port,
         (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
@@ -53,18 +40,18 @@ export function register(program: Command): void {
       );
       const mock = await startMockLlm({
         port,
-        latencyMs: numberOption("latency-ms", flags.latencyMs, (n) => n >= 0, "a number >= 0"),
-        rpm: numberOption("rpm", flags.rpm, (n) => n > 0, "a number > 0"),
-        tpm: numberOption("tpm", flags.tpm, (n) => n > 0, "a number > 0"),
-        errorRate: numberOption(
+        latencyMs: numberFlag("latency-ms", flags.latencyMs, (n) => n >= 0, "a number >= 0"),
+        rpm: numberFlag("rpm", flags.rpm, (n) => n > 0, "a number > 0"),
+        tpm: numberFlag("tpm", flags.tpm, (n) => n > 0, "a number > 0"),
+        errorRate: numberFlag(
           "error-rate",
           flags.errorRate,
           (n) => n >= 0 && n <= 1,
           "a probability between 0 and 1",
         ),
         seed: flags.seed,
-        timeoutMs: numberOption("timeout-ms", flags.timeoutMs, (n) => n >= 0, "a number >= 0"),
-        burstSeconds: numberOption("burst-seconds", flags.burstSeconds, (n) => n > 0, "a number > 0"),
+        timeoutMs: numberFlag("timeout-ms", flags.timeoutMs, (n) => n >= 0, "a number >= 0"),
+        burstSeconds: numberFlag("burst-seconds", flags.burstSeconds, (n) => n > 0, "a number > 0"),
       }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "EADDRINUSE") throw new UserError(`port ${port} is already in use`);
         throw error;
