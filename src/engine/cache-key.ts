@@ -2,26 +2,62 @@ import { hash } from "node:crypto";
 import type { LanguageModel, ModelRequest } from "../llm/types.ts";
 
 /**
+ * A request as its cache key sees it: the parameters, plus digests of the schema and of each
+ * message. Keying on digests of the parts (a Merkle hash) keeps the key a function of the exact
+ * content, while letting a run digest each person's system prompt and each question block once
+ * instead of rehashing them in every call.
+ */
+export interface KeyParts {
+  temperature?: number;
+  maxOutputTokens?: number;
+  seed?: number;
+  topLogprobs?: number;
+  /** partDigest of the schema's JSON (schemaText), or "" without a schema. */
+  schemaDigest: string;
+  /** `role\u0001digest` per message, joined by \u0000. */
+  messages: string;
+  subject?: { agentId: string; replicate: number };
+}
+
+/**
  * Content address of a call: model, parameters, messages and seed (DESIGN section 2). Models
  * that answer from the structured subject rather than the text (the statistical baseline, the
  * instant model) also hash the subject, since two people with the same profile text are still
  * different people to them.
  */
 export function cacheKey(model: LanguageModel, request: ModelRequest): string {
-  // One string hashed in one call (crossing into native code once, not once per part); the bytes,
-  // and so the keys already in users' caches, are the same as when the parts were fed one by one.
-  let text = `${model.id}\u0000${request.temperature ?? "-"}|${request.maxOutputTokens ?? "-"}|${request.seed ?? "-"}|${request.topLogprobs ?? "-"}|`;
-  if (request.schema) text += schemaText(request.schema);
-  for (const m of request.messages) text += `\u0000${m.role}\u0001${m.content}`;
-  if (model.kind !== "llm" && request.subject) {
+  return cacheKeyOf(model, {
+    temperature: request.temperature,
+    maxOutputTokens: request.maxOutputTokens,
+    seed: request.seed,
+    topLogprobs: request.topLogprobs,
+    schemaDigest: request.schema ? schemaDigest(request.schema) : "",
+    messages: request.messages.map((m) => messageDigest(m.role, m.content)).join("\u0000"),
+    subject: request.subject,
+  });
+}
+
+export function cacheKeyOf(model: LanguageModel, parts: KeyParts): string {
+  let text = `${model.id}\u0000${parts.temperature ?? "-"}|${parts.maxOutputTokens ?? "-"}|${parts.seed ?? "-"}|${parts.topLogprobs ?? "-"}|${parts.schemaDigest}\u0000${parts.messages}`;
+  if (model.kind !== "llm" && parts.subject) {
     // The profile text already renders the attributes; the person's id is what can differ.
-    text += `\u0000subject\u0000${request.subject.agentId}\u0000${request.subject.replicate}`;
+    text += `\u0000subject\u0000${parts.subject.agentId}\u0000${parts.subject.replicate}`;
   }
   // 128 bits (22 base64url characters): collision-free in practice and a compact index key.
   return hash("sha256", text, "base64url").slice(0, 22);
 }
 
+/** 256-bit digest of one part of a request (a message's text, a schema's JSON). */
+export function partDigest(text: string): string {
+  return hash("sha256", text, "base64url");
+}
+
+export function messageDigest(role: string, content: string): string {
+  return `${role}\u0001${partDigest(content)}`;
+}
+
 const schemaTexts = new WeakMap<object, string>();
+const schemaDigests = new WeakMap<object, string>();
 
 /** A schema's JSON, computed once per schema object (requests for the same questions share one). */
 export function schemaText(schema: NonNullable<ModelRequest["schema"]>): string {
@@ -31,4 +67,13 @@ export function schemaText(schema: NonNullable<ModelRequest["schema"]>): string 
     schemaTexts.set(schema, text);
   }
   return text;
+}
+
+export function schemaDigest(schema: NonNullable<ModelRequest["schema"]>): string {
+  let digest = schemaDigests.get(schema);
+  if (digest === undefined) {
+    digest = partDigest(schemaText(schema));
+    schemaDigests.set(schema, digest);
+  }
+  return digest;
 }

@@ -1,11 +1,10 @@
 import type { Question } from "../instruments/types.ts";
-import { buildRequest, parseAnswers, repairRequest } from "../llm/index.ts";
+import { parseAnswers, repairRequest } from "../llm/index.ts";
 import {
   type LanguageModel,
   type ModelRequest,
   type ModelResponse,
   ProviderError,
-  type Subject,
   type Usage,
 } from "../llm/types.ts";
 import { createRng } from "../random/index.ts";
@@ -22,6 +21,7 @@ import type { Budget } from "./budget.ts";
 import { cacheKey } from "./cache-key.ts";
 import { promptTokens } from "./estimate.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
+import { type KeyedJob, RequestBuilder } from "./requests.ts";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
 
 export type Mode = "generate" | "distribution";
@@ -80,13 +80,9 @@ export interface RunSummary extends Progress {
 }
 
 const WRITE_BATCH = 2048;
-const PREPARE_CHUNK = 1024;
+const PREPARE_CHUNK = 8192;
 
-interface Prepared {
-  job: JobRecord;
-  questions: Question[];
-  request: ModelRequest;
-  key: string;
+interface Prepared extends KeyedJob {
   /** The cache was already asked for this request and had nothing. */
   prefetched: boolean;
 }
@@ -237,54 +233,11 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     return answered;
   };
 
-  /** The job's first request and its cache key. */
-  // One array per item set, so that per-question-list work downstream (the answer schema) is reused.
-  const itemSets = new Map<string, Question[]>();
-  const subjectItems = new WeakMap<Question[], Subject["items"]>();
-  const subjectItemsOf = (questions: Question[]): Subject["items"] => {
-    let items = subjectItems.get(questions);
-    if (!items) {
-      items = questions.map((q) => ({ id: q.id, options: q.options }));
-      subjectItems.set(questions, items);
-    }
-    return items;
-  };
-  // Planned jobs share one items array per item set: looked up by identity first, by content after.
-  const itemSetsByArray = new WeakMap<string[], Question[]>();
-  const questionsOf = (items: string[]): Question[] => {
-    let questions = itemSetsByArray.get(items);
-    if (questions) return questions;
-    const setKey = items.join("\u0000");
-    questions = itemSets.get(setKey);
-    if (!questions) {
-      questions = items.map((id) => ctx.questions.get(id)!);
-      itemSets.set(setKey, questions);
-    }
-    itemSetsByArray.set(items, questions);
-    return questions;
-  };
+  const requests = new RequestBuilder(ctx);
   const prepare = (job: JobRecord): Prepared => {
-    const questions = questionsOf(job.items);
-    const agent = ctx.agents.get(job.agentId)!;
-    const built = buildRequest({
-      profile: agent.profile,
-      questions,
-      mode: ctx.mode,
-      context: ctx.arms.get(job.arm) || undefined,
-    });
-    const request: ModelRequest = {
-      ...built,
-      seed: ctx.seedFor(job.agentId, job.replicate),
-      maxOutputTokens: built.maxOutputTokens ?? ctx.maxOutputTokens,
-      subject: {
-        agentId: job.agentId,
-        attributes: agent.attributes,
-        items: subjectItemsOf(questions),
-        replicate: job.replicate,
-      },
-    };
-    if (ctx.temperature !== undefined) request.temperature = ctx.temperature;
-    return { job, questions, request, key: cacheKey(ctx.model, request), prefetched: false };
+    const keyed = requests.keyed(job) as Prepared;
+    keyed.prefetched = false;
+    return keyed;
   };
 
   /** A cache hit whose answer is valid finishes here, synchronously; false sends the job to a worker. */
@@ -296,8 +249,10 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
     return true;
   };
 
-  const runJob = async ({ job, questions, request: first, key, prefetched }: Prepared): Promise<void> => {
-    let request = first;
+  const runJob = async (prepared: Prepared): Promise<void> => {
+    const { job, questions, key, prefetched } = prepared;
+    // Built only now: a job the cache answered never needed its prompt.
+    let request = requests.request(prepared);
     const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
     const maxRepairs = ctx.maxRepairs ?? 2;
     let lastProblems = "";

@@ -1,11 +1,9 @@
-import { hash } from "node:crypto";
 import { hash32 } from "../random/index.ts";
 import type { JobRecord } from "../store/types.ts";
 
 export type PlannedJob = Omit<JobRecord, "status">;
 
 export interface PlanInput {
-  studyVersion: string;
   agentIds: readonly string[];
   itemIds: readonly string[];
   arms: readonly string[];
@@ -14,24 +12,26 @@ export interface PlanInput {
 }
 
 /**
- * Jobs = agent × item-set × arm × replicate. The id hashes everything that defines the job, so
- * planning the same study again yields the same ids (that is what makes a rerun resume) and
- * editing the study yields new ones.
+ * Jobs = agent × item-set × arm × replicate. The id names everything that defines the job within
+ * its run (the run id already names the study version and model), so planning the same study
+ * again yields the same ids (that is what makes a rerun resume). It is readable rather than a
+ * hash: researchers see it in results, and ids in plan order keep the store's indexes local.
  */
 export function planJobs(input: PlanInput): PlannedJob[] {
   const chunks: string[][] = [];
   for (let i = 0; i < input.itemIds.length; i += input.itemsPerCall) {
     chunks.push(input.itemIds.slice(i, i + input.itemsPerCall));
   }
+  const chunkIds = chunks.map((items) => items.join("+"));
   const jobs: PlannedJob[] = [];
   for (let replicate = 1; replicate <= input.replicates; replicate++) {
     for (const arm of input.arms) {
       for (const agentId of input.agentIds) {
-        for (const items of chunks) {
+        for (let c = 0; c < chunks.length; c++) {
           jobs.push({
-            jobId: jobId(input.studyVersion, agentId, items, arm, replicate),
+            jobId: jobIdOf(agentId, chunkIds[c], arm, replicate),
             agentId,
-            items,
+            items: chunks[c],
             arm,
             replicate,
           });
@@ -42,15 +42,17 @@ export function planJobs(input: PlanInput): PlannedJob[] {
   return jobs;
 }
 
-export function jobId(
-  studyVersion: string,
-  agentId: string,
-  items: readonly string[],
-  arm: string,
-  replicate: number,
-) {
-  return hash("sha256", JSON.stringify([studyVersion, agentId, items, arm, replicate]), "hex").slice(0, 20);
+/**
+ * A job's id: `AGENT/ITEM+ITEM/ARM/rREPLICATE`. Item ids and arm names cannot hold "/" or "+"
+ * (the spec allows letters, digits and _ . : -), so reading from the right is unambiguous even
+ * when an agent id from a data file holds a "/".
+ */
+export function jobId(agentId: string, items: readonly string[], arm: string, replicate: number): string {
+  return jobIdOf(agentId, items.join("+"), arm, replicate);
 }
+
+const jobIdOf = (agentId: string, itemSet: string, arm: string, replicate: number) =>
+  `${agentId}/${itemSet}/${arm}/r${replicate}`;
 
 /**
  * The model seed of one simulated person's replicate: two people with the same profile, or two

@@ -66,6 +66,67 @@ test("a fresh database is migrated to the latest schema, and reopening keeps the
   assert.equal(v.v, migrations.length);
 });
 
+test("a database from before readable job ids keeps its runs resumable, and its old cache aside", async () => {
+  const path = join(dir, "v2.db");
+  const db = new DatabaseSync(path);
+  db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)");
+  for (const [i, sql] of migrations.slice(0, 2).entries()) {
+    db.exec(sql);
+    db.prepare("INSERT INTO schema_migrations VALUES (?, 't')").run(i + 1);
+  }
+  const old = "3f9a0c2b7d1e4a5b6c7d";
+  db.prepare("INSERT INTO jobs VALUES ('r1', ?, 'p/7', '[\"q1\",\"q2\"]', 'treated', 2, 0)").run(old);
+  db.prepare("INSERT INTO jobs VALUES ('r1', 'ffff', 'p8', '[\"q1\",\"q2\"]', 'treated', 2, 1)").run();
+  for (const item of ["q1", "q2"]) {
+    db.prepare(
+      `INSERT INTO responses VALUES ('r1', ?, ?, 'p/7', 'treated', 2, 'm', 'ok', '"Yes"', NULL, NULL, '{}',
+       1, 0, 1, 0, 0.5, 10, NULL, 0, 't')`,
+    ).run(old, item);
+  }
+  db.prepare("INSERT INTO costs VALUES ('r1', ?, 1, 'answer', 'ok', 200, 2, 0, 2, 0, 1, 10, 't')").run(old);
+  db.prepare("INSERT INTO cache VALUES ('oldkey', 'm', '{\"text\":\"{}\"}', 't')").run();
+  db.close();
+
+  const store = openStore(path);
+  assert.deepEqual(
+    (await store.jobs("r1")).map((j) => [j.jobId, j.status]),
+    [
+      ["p/7/q1+q2/treated/r2", "ok"],
+      ["p8/q1+q2/treated/r2", "pending"],
+    ],
+  );
+  const rows: ResponseRecord[] = [];
+  for await (const r of store.responses("r1")) rows.push(r);
+  assert.deepEqual(
+    rows.map((r) => [r.jobId, r.item]),
+    [
+      ["p/7/q1+q2/treated/r2", "q1"],
+      ["p/7/q1+q2/treated/r2", "q2"],
+    ],
+  );
+  assert.deepEqual(await store.spending("r1"), { calls: 1, usd: 1, inputTokens: 2, outputTokens: 2 });
+  assert.equal((await store.cacheGet(["oldkey"])).size, 0, "old keys are never looked up");
+  await store.close();
+  const look = new DatabaseSync(path);
+  const kept = look.prepare("SELECT COUNT(*) AS n FROM cache_v1").get() as { n: number };
+  const costJobs = look.prepare("SELECT job_id FROM costs").all() as { job_id: string }[];
+  look.close();
+  assert.equal(kept.n, 1, "the old cache entries are kept");
+  assert.deepEqual(
+    costJobs.map((r) => r.job_id),
+    ["p/7/q1+q2/treated/r2"],
+  );
+});
+
+test("cache entries keep their logprobs and model snapshot", async () => {
+  const store = openStore(join(dir, "logprobs.db"));
+  const response = { text: "B", firstTokenLogprobs: [{ token: "B", logprob: -0.1 }], modelSnapshot: "m-1" };
+  await store.commit({ calls: [], outcomes: [], cache: [{ key: "k", model: "m", response }] });
+  assert.deepEqual((await store.cacheGet(["k", "k2"])).get("k"), response);
+  assert.equal((await store.cacheGet(["k2"])).size, 0);
+  await store.close();
+});
+
 test("a database from a newer Populace is refused with a clear error", () => {
   const path = join(dir, "newer.db");
   openStore(path).close();

@@ -129,7 +129,6 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     })),
   );
   const planned = planJobs({
-    studyVersion: study.version,
     agentIds: agents.map((a) => a.id),
     itemIds: questions.map((q) => q.id),
     arms: spec.design.arms.map((a) => a.name),

@@ -164,22 +164,42 @@ function questionBody(questions: Question[], mode: ElicitationMode): string {
   return body;
 }
 
-/** Turns a simulated person's profile and questions into one model call. */
-export function buildRequest(input: ElicitationInput): ModelRequest {
-  const { profile, questions, mode, context } = input;
+/** The system message: the person's profile, then how to answer; the same in all of their calls. */
+export function systemPrompt(profile: string): string {
   if (typeof profile !== "string" || profile.trim() === "")
     throw new UserError("the simulated person's profile is empty");
-  const body = questionBody(questions, mode);
-  const system = { role: "system" as const, content: `${profile.trim()}\n\n${PERSONA_INSTRUCTIONS}` };
+  return `${profile.trim()}\n\n${PERSONA_INSTRUCTIONS}`;
+}
+
+/** A request without its system message: the same for everyone asked these questions in one arm. */
+export type QuestionRequest = Omit<ModelRequest, "messages"> & { user: string };
+
+export function questionRequest(
+  questions: Question[],
+  mode: ElicitationMode,
+  context?: string,
+): QuestionRequest {
+  const user = withContext(context, questionBody(questions, mode));
   if (mode === "distribution") {
-    return {
-      messages: [system, { role: "user", content: withContext(context, body) }],
-      topLogprobs: DISTRIBUTION_TOP_LOGPROBS,
-      maxOutputTokens: DISTRIBUTION_MAX_OUTPUT_TOKENS,
-    };
+    return { user, topLogprobs: DISTRIBUTION_TOP_LOGPROBS, maxOutputTokens: DISTRIBUTION_MAX_OUTPUT_TOKENS };
   }
+  return { user, schema: answersSchema(questions) };
+}
+
+/** One model call from a system prompt and a question request. */
+export function joinRequest(system: string, part: QuestionRequest): ModelRequest {
+  const { user, ...rest } = part;
   return {
-    messages: [system, { role: "user", content: withContext(context, body) }],
-    schema: answersSchema(questions),
+    messages: [
+      { role: "system", content: system },
+      { role: "user", content: user },
+    ],
+    ...rest,
   };
+}
+
+/** Turns a simulated person's profile and questions into one model call. */
+export function buildRequest(input: ElicitationInput): ModelRequest {
+  const system = systemPrompt(input.profile);
+  return joinRequest(system, questionRequest(input.questions, input.mode, input.context));
 }

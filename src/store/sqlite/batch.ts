@@ -15,7 +15,7 @@ export interface BatchRows {
 }
 
 const CALL_WIDTH = 13;
-const CACHE_WIDTH = 4;
+const CACHE_WIDTH = 6;
 const RESPONSE_WIDTH = 21;
 export const JOB_WIDTH = 7;
 
@@ -32,7 +32,7 @@ const ROWS_PER_STATEMENT = 32;
 export function openDatabase(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
   db.exec(
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;",
+    "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 2500; PRAGMA mmap_size = 1073741824;",
   );
   return db;
 }
@@ -90,7 +90,17 @@ export function batchRows(batch: CommitBatch): BatchRows {
   }
   const now = new Date().toISOString();
   const cache: SQLInputValue[] = [];
-  for (const e of batch.cache) cache.push(e.key, e.model, JSON.stringify(e.response), now);
+  for (const e of batch.cache) {
+    const r = e.response;
+    cache.push(
+      e.key,
+      e.model,
+      r.text,
+      r.firstTokenLogprobs ? JSON.stringify(r.firstTokenLogprobs) : null,
+      r.modelSnapshot ?? null,
+      now,
+    );
+  }
   const responses: SQLInputValue[] = [];
   for (const o of batch.outcomes) {
     for (const r of o.responses) {

@@ -41,6 +41,9 @@ const THREAD_MIN_ROWS = 256;
  * are written in one transaction, with one status), so the status is read from them rather than
  * kept in a second place that every commit would have to update.
  */
+/** key, text, logprobs_json, model_snapshot */
+type CacheRow = [string, string, string | null, string | null];
+
 const JOB_STATUS = `SELECT j.*, COALESCE(
     (SELECT r.status FROM responses r WHERE r.run_id = j.run_id AND r.job_id = j.job_id LIMIT 1), 'pending'
   ) AS status FROM jobs j WHERE j.run_id = ?`;
@@ -88,6 +91,19 @@ export class SqliteStore implements Store {
 
   private stmt(sql: string): StatementSync {
     return this.statements.get(sql);
+  }
+
+  private lookupStatement: StatementSync | undefined;
+
+  /** The cache look-up, returning rows as arrays (no object per row). */
+  private get lookup(): StatementSync {
+    if (!this.lookupStatement) {
+      this.lookupStatement = this.db.prepare(
+        "SELECT c.key, c.text, c.logprobs_json, c.model_snapshot FROM json_each(?) j JOIN cache c ON c.key = j.value",
+      );
+      this.lookupStatement.setReturnArrays(true);
+    }
+    return this.lookupStatement;
   }
 
   private transaction<T>(fn: () => T): T {
@@ -231,13 +247,15 @@ export class SqliteStore implements Store {
 
   async cacheGet(keys: string[]): Promise<Map<string, CachedResponse>> {
     const found = new Map<string, CachedResponse>();
-    // Batched IN lookups: one statement per 500 keys is several times faster than point gets.
-    for (let start = 0; start < keys.length; start += 500) {
-      const chunk = keys.slice(start, start + 500);
-      const sql = `SELECT key, response_json FROM cache WHERE key IN (${chunk.map(() => "?").join(",")})`;
-      for (const row of this.stmt(sql).all(...chunk) as { key: string; response_json: string }[]) {
-        found.set(row.key, JSON.parse(row.response_json));
-      }
+    if (keys.length === 0) return found;
+    // One statement for the whole list (passed as one JSON array): far fewer crossings into
+    // SQLite than a parameter per key, and keys looked up in sorted order share B-tree pages.
+    const rows = this.lookup.all(JSON.stringify(keys.toSorted())) as unknown as CacheRow[];
+    for (const [key, text, logprobs, snapshot] of rows) {
+      const response: CachedResponse = { text };
+      if (logprobs !== null) response.firstTokenLogprobs = JSON.parse(logprobs);
+      if (snapshot !== null) response.modelSnapshot = snapshot;
+      found.set(key, response);
     }
     return found;
   }

@@ -41,4 +41,28 @@ export const migrations: string[] = [
   );
   `,
   `ALTER TABLE runs ADD COLUMN spec_dir TEXT;`,
+  // Cache keys became Merkle hashes of the request's parts, so no old key can match a new one:
+  // the old entries are kept (cache_v1) rather than deleted, and nothing reads them. The new table
+  // keeps the answer's text as a column, so a hit needs no JSON parsing.
+  `ALTER TABLE cache RENAME TO cache_v1;
+   CREATE TABLE cache (
+     key TEXT PRIMARY KEY, model TEXT NOT NULL, text TEXT NOT NULL, logprobs_json TEXT,
+     model_snapshot TEXT, created_at TEXT NOT NULL
+   );`,
+  // Job ids became readable (AGENT/ITEM+ITEM/ARM/rREPLICATE, see engine/plan.ts) instead of
+  // hashes. Stored runs are renamed to match, so resuming one still finds its done jobs.
+  `CREATE TEMP TABLE job_renames AS
+     SELECT run_id, job_id AS old_id,
+       agent_id || '/' || (SELECT group_concat(value, '+' ORDER BY key) FROM json_each(items_json))
+         || '/' || arm || '/r' || replicate AS new_id
+     FROM jobs;
+   UPDATE responses SET job_id = (SELECT new_id FROM job_renames m
+     WHERE m.run_id = responses.run_id AND m.old_id = responses.job_id)
+   WHERE EXISTS (SELECT 1 FROM job_renames m WHERE m.run_id = responses.run_id AND m.old_id = responses.job_id);
+   UPDATE costs SET job_id = (SELECT new_id FROM job_renames m
+     WHERE m.run_id = costs.run_id AND m.old_id = costs.job_id)
+   WHERE EXISTS (SELECT 1 FROM job_renames m WHERE m.run_id = costs.run_id AND m.old_id = costs.job_id);
+   UPDATE jobs SET job_id = (SELECT new_id FROM job_renames m
+     WHERE m.run_id = jobs.run_id AND m.old_id = jobs.job_id);
+   DROP TABLE job_renames;`,
 ];

@@ -1,0 +1,136 @@
+import type { Question } from "../instruments/types.ts";
+import { joinRequest, type QuestionRequest, questionRequest, systemPrompt } from "../llm/index.ts";
+import type { LanguageModel, ModelRequest, Subject } from "../llm/types.ts";
+import type { JobRecord } from "../store/types.ts";
+import { cacheKeyOf, messageDigest, schemaDigest } from "./cache-key.ts";
+
+export interface RequestSettings {
+  model: LanguageModel;
+  mode: "generate" | "distribution";
+  agents: ReadonlyMap<string, { profile: string; attributes: Record<string, string> }>;
+  questions: ReadonlyMap<string, Question>;
+  /** Text each arm shows the simulated person ("" for none). */
+  arms: ReadonlyMap<string, string>;
+  seedFor: (agentId: string, replicate: number) => number;
+  temperature?: number;
+  maxOutputTokens: number;
+}
+
+/** A job ready to look up: its questions and its first request's cache key. */
+export interface KeyedJob {
+  job: JobRecord;
+  questions: Question[];
+  key: string;
+  seed: number;
+  part: QuestionPart;
+}
+
+interface QuestionPart {
+  request: QuestionRequest;
+  schemaDigest: string;
+  userDigest: string;
+  subjectItems: Subject["items"];
+}
+
+/**
+ * Turns jobs into cache keys and, only for the jobs the cache cannot answer, into requests. Each
+ * person's system prompt and each question block (per arm) is rendered and digested once per run,
+ * so looking up a job costs one short hash rather than building and hashing its whole prompt. The
+ * key equals cacheKey(model, request(job)) — the test beside this file holds the two together.
+ */
+export class RequestBuilder {
+  private readonly s: RequestSettings;
+  private readonly systemDigests = new Map<string, string>();
+  private readonly parts = new WeakMap<Question[], Map<string, QuestionPart>>();
+  // Planned jobs share one items array per item set: looked up by identity first, by content after.
+  private readonly itemSets = new Map<string, Question[]>();
+  private readonly itemSetsByArray = new WeakMap<readonly string[], Question[]>();
+
+  constructor(settings: RequestSettings) {
+    this.s = settings;
+  }
+
+  keyed(job: JobRecord): KeyedJob {
+    const questions = this.questionsOf(job.items);
+    const part = this.partOf(questions, job.arm);
+    const seed = this.s.seedFor(job.agentId, job.replicate);
+    const key = cacheKeyOf(this.s.model, {
+      temperature: this.s.temperature,
+      maxOutputTokens: part.request.maxOutputTokens ?? this.s.maxOutputTokens,
+      seed,
+      topLogprobs: part.request.topLogprobs,
+      schemaDigest: part.schemaDigest,
+      messages: `${this.systemDigestOf(job.agentId)}\u0000${part.userDigest}`,
+      subject: job,
+    });
+    return { job, questions, key, seed, part };
+  }
+
+  /** The job's first request, in full. */
+  request({ job, part, seed }: KeyedJob): ModelRequest {
+    const agent = this.agent(job.agentId);
+    const request = joinRequest(systemPrompt(agent.profile), part.request);
+    request.seed = seed;
+    request.maxOutputTokens = part.request.maxOutputTokens ?? this.s.maxOutputTokens;
+    request.subject = {
+      agentId: job.agentId,
+      attributes: agent.attributes,
+      items: part.subjectItems,
+      replicate: job.replicate,
+    };
+    if (this.s.temperature !== undefined) request.temperature = this.s.temperature;
+    return request;
+  }
+
+  private agent(agentId: string) {
+    const agent = this.s.agents.get(agentId);
+    if (!agent) throw new Error(`job for unknown agent "${agentId}"`);
+    return agent;
+  }
+
+  private systemDigestOf(agentId: string): string {
+    let digest = this.systemDigests.get(agentId);
+    if (digest === undefined) {
+      digest = messageDigest("system", systemPrompt(this.agent(agentId).profile));
+      this.systemDigests.set(agentId, digest);
+    }
+    return digest;
+  }
+
+  private partOf(questions: Question[], arm: string): QuestionPart {
+    let byArm = this.parts.get(questions);
+    if (!byArm) {
+      byArm = new Map();
+      this.parts.set(questions, byArm);
+    }
+    let part = byArm.get(arm);
+    if (!part) {
+      const request = questionRequest(questions, this.s.mode, this.s.arms.get(arm) || undefined);
+      part = {
+        request,
+        schemaDigest: request.schema ? schemaDigest(request.schema) : "",
+        userDigest: messageDigest("user", request.user),
+        subjectItems: questions.map((q) => ({ id: q.id, options: q.options })),
+      };
+      byArm.set(arm, part);
+    }
+    return part;
+  }
+
+  questionsOf(items: readonly string[]): Question[] {
+    let questions = this.itemSetsByArray.get(items);
+    if (questions) return questions;
+    const setKey = items.join("\u0000");
+    questions = this.itemSets.get(setKey);
+    if (!questions) {
+      questions = items.map((id) => {
+        const q = this.s.questions.get(id);
+        if (!q) throw new Error(`job asks unknown item "${id}"`);
+        return q;
+      });
+      this.itemSets.set(setKey, questions);
+    }
+    this.itemSetsByArray.set(items, questions);
+    return questions;
+  }
+}
