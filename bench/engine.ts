@@ -14,9 +14,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Agent } from "../src/agents/index.ts";
 import { profileText } from "../src/agents/index.ts";
-import { cacheKey, jobSeed } from "../src/engine/index.ts";
+import { jobSeed, RequestBuilder } from "../src/engine/index.ts";
 import type { Question } from "../src/instruments/types.ts";
-import { buildRequest, createModel, parseAnswers, type Usage } from "../src/llm/index.ts";
+import { createModel, parseAnswers, type Usage } from "../src/llm/index.ts";
 import { parseStudy } from "../src/spec/index.ts";
 import { openStore } from "../src/store/index.ts";
 import { runStudy } from "../src/study/index.ts";
@@ -159,28 +159,26 @@ async function instantScenario(itemsPerCall: number) {
   });
   const replaySeconds = (performance.now() - t1) / 1000;
   const counts = await store.jobCounts(replay.run.id);
-  // The cache layer alone: build each request, hash it, look it up in batches, validate the answer;
-  // no result rows written (the replay above includes writing them).
-  const profiles = new Map(agents.map((a) => [a.id, profileText(a)]));
+  // The cache layer alone: key each job, look the keys up in batches, validate the answers; no
+  // result rows written (the replay above includes writing them).
+  const requests = new RequestBuilder({
+    model,
+    mode: "generate",
+    agents: new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }])),
+    questions: new Map(questions.map((q) => [q.id, q])),
+    arms: new Map([["control", ""]]),
+    seedFor: (agentId, replicate) => jobSeed(study.spec.seed, agentId, replicate),
+    maxOutputTokens: 50,
+  });
   const jobs = await store.jobs(replay.run.id);
-  const byId = new Map(questions.map((q) => [q.id, q]));
   const t2 = performance.now();
   let layerHits = 0;
-  for (let start = 0; start < jobs.length; start += 1024) {
-    const chunk = jobs.slice(start, start + 1024).map((job) => {
-      const qs = job.items.map((id) => byId.get(id)!);
-      const request = {
-        ...buildRequest({ profile: profiles.get(job.agentId)!, questions: qs, mode: "generate" }),
-        seed: jobSeed(study.spec.seed, job.agentId, job.replicate),
-        maxOutputTokens: 50,
-        subject: { agentId: job.agentId, attributes: {}, items: [], replicate: job.replicate },
-      };
-      return { qs, key: cacheKey(model, request) };
-    });
+  for (let start = 0; start < jobs.length; start += 8192) {
+    const chunk = jobs.slice(start, start + 8192).map((job) => requests.keyed(job));
     const found = await store.cacheGet(chunk.map((c) => c.key));
     for (const c of chunk) {
       const hit = found.get(c.key);
-      if (hit && parseAnswers(c.qs, "generate", { text: hit.text, usage: ZERO }).problems.length === 0)
+      if (hit && parseAnswers(c.questions, "generate", { text: hit.text, usage: ZERO }).problems.length === 0)
         layerHits++;
     }
   }
@@ -203,7 +201,7 @@ async function instantScenario(itemsPerCall: number) {
     `instant model, ${itemsPerCall} item(s) per call: ${responses} responses in ${firstSeconds.toFixed(2)} s = ` +
       `${figures.responses_per_s}/s; replay: ${hits} cache hits in ${replaySeconds.toFixed(2)} s = ` +
       `${figures.cache_hits_per_s} hits/s (${figures.replay_responses_per_s} responses/s); cache layer alone ` +
-      `(build, hash, look up, validate; no rows written): ${figures.cache_layer_hits_per_s} hits/s`,
+      `(key, look up, validate; no rows written): ${figures.cache_layer_hits_per_s} hits/s`,
   );
   return figures;
 }

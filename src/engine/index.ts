@@ -4,4 +4,5 @@ export { promptTokens } from "./estimate.ts";
 export { executeRun, type Mode, type Progress, type RunContext, type RunSummary } from "./executor.ts";
 export { jobId, jobSeed, type PlannedJob, planJobs } from "./plan.ts";
 export { type BucketLimits, RateLimiter } from "./rate-limiter.ts";
+export { type KeyedJob, RequestBuilder, type RequestSettings } from "./requests.ts";
 export { defaultRetryPolicy, type RetryPolicy } from "./retry.ts";
