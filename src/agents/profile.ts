@@ -387,7 +387,7 @@ const GSS_NAMES: Record<string, string> = {
 };
 
 function humanName(attr: { key: string; name: string }): string {
-  return GSS_NAMES[attr.key] ?? attr.name.trim().replace(/[_\s]+/g, " ");
+  return Object.hasOwn(GSS_NAMES, attr.key) ? GSS_NAMES[attr.key] : attr.name.trim().replace(/[_\s]+/g, " ");
 }
 
 /**

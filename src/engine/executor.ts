@@ -13,13 +13,13 @@ import type {
   CacheEntry,
   CallRecord,
   JobOutcome,
-  JobRecord,
   ResponseRecord,
   Store,
 } from "../store/types.ts";
 import type { Budget } from "./budget.ts";
 import { cacheKey } from "./cache-key.ts";
 import { promptTokens } from "./estimate.ts";
+import type { PlannedJob } from "./plan.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { type KeyedJob, RequestBuilder } from "./requests.ts";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
@@ -93,7 +93,7 @@ interface Prepared extends KeyedJob {
  * crash loses at most the jobs of the current event-loop turn; every paid call is cached in the
  * same transaction as its ledger row, so a resumed run never pays for it again.
  */
-export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise<RunSummary> {
+export async function executeRun(ctx: RunContext, pending: readonly PlannedJob[]): Promise<RunSummary> {
   const started = performance.now();
   const progress: Progress = {
     total: pending.length,
@@ -132,7 +132,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
 
   /** One model call through the retry layer; cached calls cost nothing. */
   const call = async (
-    job: JobRecord,
+    job: PlannedJob,
     request: ModelRequest,
     purpose: CallRecord["purpose"],
     knownMiss = false,
@@ -234,7 +234,7 @@ export async function executeRun(ctx: RunContext, pending: JobRecord[]): Promise
   };
 
   const requests = new RequestBuilder(ctx);
-  const prepare = (job: JobRecord): Prepared => {
+  const prepare = (job: PlannedJob): Prepared => {
     const keyed = requests.keyed(job) as Prepared;
     keyed.prefetched = false;
     return keyed;
@@ -511,7 +511,7 @@ interface Totals {
 /** One item's row; the job's tokens and cost are shared evenly by its items. */
 function responseRow(
   ctx: RunContext,
-  job: JobRecord,
+  job: PlannedJob,
   item: string,
   totals: Totals,
   share: number,
@@ -548,7 +548,7 @@ function responseRow(
 
 function okOutcome(
   ctx: RunContext,
-  job: JobRecord,
+  job: PlannedJob,
   questions: Question[],
   answers: ReturnType<typeof parseAnswers>["answers"],
   response: CachedResponse,
@@ -572,7 +572,7 @@ function okOutcome(
 
 function failedOutcome(
   ctx: RunContext,
-  job: JobRecord,
+  job: PlannedJob,
   questions: Question[],
   reason: string,
   totals: Totals,

@@ -1,8 +1,8 @@
 import type { Question } from "../instruments/types.ts";
 import { joinRequest, type QuestionRequest, questionRequest, systemPrompt } from "../llm/index.ts";
 import type { LanguageModel, ModelRequest, Subject } from "../llm/types.ts";
-import type { JobRecord } from "../store/types.ts";
 import { cacheKeyOf, messageDigest, schemaDigest } from "./cache-key.ts";
+import type { PlannedJob } from "./plan.ts";
 
 export interface RequestSettings {
   model: LanguageModel;
@@ -18,7 +18,7 @@ export interface RequestSettings {
 
 /** A job ready to look up: its questions and its first request's cache key. */
 export interface KeyedJob {
-  job: JobRecord;
+  job: PlannedJob;
   questions: Question[];
   key: string;
   seed: number;
@@ -50,7 +50,7 @@ export class RequestBuilder {
     this.s = settings;
   }
 
-  keyed(job: JobRecord): KeyedJob {
+  keyed(job: PlannedJob): KeyedJob {
     const questions = this.questionsOf(job.items);
     const part = this.partOf(questions, job.arm);
     const seed = this.s.seedFor(job.agentId, job.replicate);

@@ -18,7 +18,7 @@ import type { Question } from "../instruments/types.ts";
 import { buildRequest, costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
-import type { JobRecord, RunRecord, Store } from "../store/types.ts";
+import type { RunRecord, Store } from "../store/types.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { resolveQuestions } from "./items.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
@@ -119,7 +119,8 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     updatedAt: now,
     specDir: dirname(resolve(study.file)),
   });
-  await store.saveAgents(
+  // Saved alongside the run (a store may do that on another thread); awaited before returning.
+  const agentsSaved = store.saveAgents(
     study.version,
     agents.map((a) => ({
       agentId: a.id,
@@ -128,6 +129,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       profile: profiles.get(a.id)!.profile,
     })),
   );
+  agentsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
   const planned = planJobs({
     agentIds: agents.map((a) => a.id),
     itemIds: questions.map((q) => q.id),
@@ -142,9 +144,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   jobsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
   if (resumed) await jobsSaved;
   // A new run has done nothing yet: its pending jobs are the plan, without reading them back.
-  const pending = resumed
-    ? await store.jobs(run.id, "pending")
-    : planned.map((job): JobRecord => ({ ...job, status: "pending" }));
+  const pending = resumed ? await store.jobs(run.id, "pending") : planned;
   const alreadyDone = planned.length - pending.length;
 
   const table = loadPriceTable(options.pricesFile);
@@ -182,7 +182,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       estimate.maxCostUsd = cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
     }
     if (priceNote) estimate.priceNote = priceNote;
-    await jobsSaved;
+    await Promise.all([agentsSaved, jobsSaved]);
     return { run, resumed, model, totalJobs: planned.length, alreadyDone, estimate, notes };
   }
 
@@ -225,7 +225,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     },
     pending,
   );
-  await jobsSaved;
+  await Promise.all([agentsSaved, jobsSaved]);
   // Every pending job finished means every outcome is committed (executeRun waits for that), so
   // the store need only be asked when some were left.
   const allFinished = summary.done + summary.failed === pending.length;

@@ -138,12 +138,14 @@ function buildVariable(
 ): GssVariable {
   const codes: { code: string; label: string }[] = [];
   const missing: string[] = [];
-  const corrections = LABEL_CORRECTIONS[id] ?? {};
+  const corrections: Record<string, string> = Object.hasOwn(LABEL_CORRECTIONS, id)
+    ? LABEL_CORRECTIONS[id]
+    : {};
   for (const m of valueLabels.matchAll(/\[([^\]]+)\]\s*(.*?)(?=;\s*\[|$)/g)) {
     const code = m[1].trim();
     const name = m[2].trim();
     if (code.startsWith("NA")) missing.push(name);
-    else codes.push({ code, label: corrections[name] ?? name });
+    else codes.push({ code, label: Object.hasOwn(corrections, name) ? corrections[name] : name });
   }
   if (valueLabels.trim() !== "" && codes.length === 0 && missing.length === 0) {
     throw new UserError(`cannot read value labels "${valueLabels.slice(0, 60)}"`, { where });
@@ -158,7 +160,7 @@ function buildVariable(
 export function cleanQuestionText(text: string): string {
   let out = text.replace(/^\s*\d+[a-z]?\.\s+/, "");
   out = out.replace(/(\s)[a-z]\.\s+(?=[A-Z])/g, "$1");
-  out = out.replace(/\b[a-z]+\b/g, (w) => TEXT_FIXES[w] ?? w);
+  out = out.replace(/\b[a-z]+\b/g, (w) => (Object.hasOwn(TEXT_FIXES, w) ? TEXT_FIXES[w] : w));
   return out.replace(/\s+/g, " ").trim();
 }
 

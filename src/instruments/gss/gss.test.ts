@@ -13,6 +13,7 @@ import {
   DEFAULT_GSS_ITEMS,
   GSS_DEMOGRAPHICS,
   gssItems,
+  labelKey,
 } from "./index.ts";
 
 const dataDir = resolveDataDir();
@@ -162,4 +163,11 @@ test("a malformed codebook row is reported with file and line", () => {
     '"variable","label","var_text","value_labels"\n"cappun","x","1. Q?","[1] favor; [2] oppose"\n"","y","2. Q?","[1] yes"\n',
   );
   assert.throws(() => gssItems(dir), /gss_panel_codebook\.csv:3: empty variable name/);
+});
+
+test("label keys: words that name built-in object properties stay words", () => {
+  assert.equal(labelKey("Constructor"), "constructor");
+  assert.equal(labelKey("toString or valueOf"), "tostring or valueof");
+  // A repeated label is served from the memo with the same key.
+  assert.equal(labelKey("Constructor"), "constructor");
 });

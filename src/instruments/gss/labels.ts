@@ -30,6 +30,19 @@ const WORDS: Record<string, string> = {
  * periods, abbreviations expanded, spaced dashes read as "to", whitespace collapsed.
  */
 export function labelKey(raw: string): string {
+  // Populations repeat a few labels thousands of times (one profile per person renders them).
+  let key = labelKeys.get(raw);
+  if (key === undefined) {
+    key = computeLabelKey(raw);
+    if (labelKeys.size >= 10_000) labelKeys.clear();
+    labelKeys.set(raw, key);
+  }
+  return key;
+}
+
+const labelKeys = new Map<string, string>();
+
+function computeLabelKey(raw: string): string {
   const words = raw
     .toLowerCase()
     .replace(/[’']/g, "")
@@ -39,7 +52,7 @@ export function labelKey(raw: string): string {
     .replace(/\s-\s/g, " to ")
     .split(/\s+/)
     .filter((w) => w !== "")
-    .map((w) => WORDS[w] ?? w);
+    .map((w) => (Object.hasOwn(WORDS, w) ? WORDS[w] : w));
   return words.join(" ");
 }
 

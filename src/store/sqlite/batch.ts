@@ -12,12 +12,15 @@ export interface BatchRows {
   responses: SQLInputValue[];
   /** Planned jobs (saveJobs), JOB_WIDTH values a row. */
   jobs?: SQLInputValue[];
+  /** Simulated people (saveAgents), AGENT_WIDTH values a row. */
+  agents?: SQLInputValue[];
 }
 
 const CALL_WIDTH = 13;
 const CACHE_WIDTH = 6;
 const RESPONSE_WIDTH = 21;
 export const JOB_WIDTH = 7;
+export const AGENT_WIDTH = 5;
 
 /**
  * Multi-row statements, ROWS_PER_STATEMENT rows at a time: far fewer calls across the
@@ -65,7 +68,8 @@ export function rowCount(rows: BatchRows): number {
     rows.calls.length / CALL_WIDTH +
     rows.cache.length / CACHE_WIDTH +
     rows.responses.length / RESPONSE_WIDTH +
-    (rows.jobs?.length ?? 0) / JOB_WIDTH
+    (rows.jobs?.length ?? 0) / JOB_WIDTH +
+    (rows.agents?.length ?? 0) / AGENT_WIDTH
   );
 }
 
@@ -136,6 +140,8 @@ export function batchRows(batch: CommitBatch): BatchRows {
 export function writeRows(db: DatabaseSync, statements: Statements, ...batches: BatchRows[]): void {
   transaction(db, () => {
     for (const rows of batches) {
+      if (rows.agents)
+        insertMany(statements, "INSERT OR IGNORE INTO agents VALUES", AGENT_WIDTH, rows.agents);
       if (rows.jobs) insertMany(statements, "INSERT OR IGNORE INTO jobs VALUES", JOB_WIDTH, rows.jobs);
       insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
       insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);

@@ -167,11 +167,10 @@ export class SqliteStore implements Store {
   }
 
   async saveAgents(studyId: string, agents: AgentRecord[]): Promise<void> {
-    const insert = this.stmt("INSERT OR IGNORE INTO agents VALUES (?, ?, ?, ?, ?)");
-    this.transaction(() => {
-      for (const a of agents)
-        insert.run(studyId, a.agentId, a.source, JSON.stringify(a.attributes), a.profile);
-    });
+    const values: SQLInputValue[] = [];
+    for (const a of agents)
+      values.push(studyId, a.agentId, a.source, JSON.stringify(a.attributes), a.profile);
+    await this.write({ calls: [], cache: [], responses: [], agents: values });
   }
 
   async saveJobs(runId: string, jobs: Omit<JobRecord, "status">[]): Promise<void> {
