@@ -1,3 +1,4 @@
+import { loadGssPanelAgents } from "../agents/index.ts";
 import type { AnswerRow } from "../analysis/fidelity/index.ts";
 import { compareFidelity } from "../analysis/fidelity/index.ts";
 import { dataFile } from "../data/index.ts";
@@ -6,7 +7,6 @@ import { DEFAULT_GSS_ITEMS, gssItems } from "../instruments/index.ts";
 import type { ReportDoc } from "../report/index.ts";
 import { parseStudy } from "../spec/index.ts";
 import type { Store } from "../store/types.ts";
-import { gssPanelAgents } from "./population.ts";
 import { type RunStudyOptions, type RunStudyResult, runStudy } from "./run.ts";
 
 export interface DemoOptions {
@@ -72,7 +72,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const seed = options.seed ?? 1;
   const study = parseStudy(demoSpec(n, seed), "demo-gss-retest.yaml");
   const questions = gssItems(options.dataDir, [...DEFAULT_GSS_ITEMS]);
-  const agents = gssPanelAgents(options.dataDir, n, seed, ["2006", "2008", "2010"]);
+  const agents = loadGssPanelAgents(options.dataDir, {
+    n,
+    seed,
+    panels: ["2006", "2008", "2010"],
+    reinterviewed: true,
+  });
   const run = await runStudy({
     study,
     store: options.store,

@@ -1,8 +1,12 @@
 import { dirname, resolve } from "node:path";
-import { type Agent, loadAgentBank, loadCsvAgents, personaAgents } from "../agents/index.ts";
-import { loadGssPanel } from "../datasets/index.ts";
+import {
+  type Agent,
+  loadAgentBank,
+  loadCsvAgents,
+  loadGssPanelAgents,
+  personaAgents,
+} from "../agents/index.ts";
 import { UserError } from "../errors/index.ts";
-import { createRng } from "../random/index.ts";
 import type { PopulationSpec } from "../spec/index.ts";
 
 export interface PopulationContext {
@@ -13,6 +17,21 @@ export interface PopulationContext {
 }
 
 export function buildPopulation(spec: PopulationSpec, ctx: PopulationContext): Agent[] {
+  try {
+    return load(spec, ctx);
+  } catch (error) {
+    // The loaders name their own options (n, filter.x); in a spec those sit under population.
+    if (error instanceof UserError && error.where && /^(n|filter)(\.|$)/.test(error.where)) {
+      throw new UserError(error.message.slice(error.where.length + 2), {
+        where: `population.${error.where}`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function load(spec: PopulationSpec, ctx: PopulationContext): Agent[] {
   switch (spec.source) {
     case "agent-bank":
       return loadAgentBank(ctx.dataDir, { n: spec.n, seed: ctx.seed, filter: spec.filter });
@@ -27,27 +46,12 @@ export function buildPopulation(spec: PopulationSpec, ctx: PopulationContext): A
     case "personas":
       return personaAgents(spec.personas.map((p) => (typeof p === "string" ? { text: p } : p)));
     case "gss-panel":
-      return gssPanelAgents(ctx.dataDir, spec.n, ctx.seed, spec.panels);
+      // Re-interviewed people only: their wave-2 answers are the retest ceiling to compare with.
+      return loadGssPanelAgents(ctx.dataDir, {
+        n: spec.n,
+        seed: ctx.seed,
+        panels: spec.panels,
+        reinterviewed: true,
+      });
   }
-}
-
-/** Real GSS panel respondents who were re-interviewed, as agents built from wave-1 demographics. */
-export function gssPanelAgents(
-  dataDir: string,
-  n: number,
-  seed: number | string,
-  panels?: ("2006" | "2008" | "2010" | "2016")[],
-): Agent[] {
-  const respondents = loadGssPanel(dataDir, { panels }).filter((r) => r.waves["1"] && r.waves["2"]);
-  if (n > respondents.length) {
-    throw new UserError(
-      `asked for ${n} GSS panel respondents, only ${respondents.length} have waves 1 and 2`,
-      {
-        where: "population.n",
-      },
-    );
-  }
-  return createRng(`gss-panel:${seed}`)
-    .sample(respondents, n)
-    .map((r) => ({ id: r.personId, source: "gss-panel" as const, attributes: r.demographics }));
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { createInstantModel } from "../../test-support/mock-llm/index.ts";
+import { loadGssPanelAgents } from "../agents/index.ts";
 import { ppiMean } from "../analysis/calibration/index.ts";
 import { resolveDataDir } from "../data/index.ts";
 import { loadGssPanel } from "../datasets/index.ts";
@@ -12,7 +13,7 @@ import { type LanguageModel, ProviderError } from "../llm/types.ts";
 import { checkReportInBrowser, renderReport } from "../report/index.ts";
 import { loadStudy } from "../spec/index.ts";
 import { openStore } from "../store/index.ts";
-import { buildStudyReport, gssPanelAgents, runStudy, type StudyReport, studyReportDoc } from "./index.ts";
+import { buildStudyReport, runStudy, type StudyReport, studyReportDoc } from "./index.ts";
 import { BASELINE_MODEL_LABEL, NOTHING_CALIBRATED } from "./report.ts";
 
 // Real parts: real GSS panel respondents and their real wave-1 answers, the offline baseline,
@@ -31,7 +32,12 @@ const SEED = 11;
 
 test("a confirmatory GSS study: report --json gives the PPI++ figures of ppiMean on the same numbers", async () => {
   // Human data: the real wave-1 cappun answers of 40% of the agents (people who gave none stay empty).
-  const agents = gssPanelAgents(dataDir, AGENTS, SEED, ["2006"]);
+  const agents = loadGssPanelAgents(dataDir, {
+    n: AGENTS,
+    seed: SEED,
+    panels: ["2006"],
+    reinterviewed: true,
+  });
   const respondents = new Map(loadGssPanel(dataDir, { panels: ["2006"] }).map((r) => [r.personId, r]));
   const human = new Map<string, string>();
   const lines = ["person_id,cappun_w1"];
