@@ -6,11 +6,10 @@ import {
   fidelityReport,
 } from "../../analysis/fidelity/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { renderReport } from "../../report/index.ts";
 import { intFlag } from "../options.ts";
-import { writeHtml } from "../output.ts";
+import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 
-interface CompareFlags {
+interface CompareFlags extends ReportFlags {
   sim: string;
   human: string;
   retest?: string;
@@ -20,9 +19,6 @@ interface CompareFlags {
   bootstrap?: string;
   seed: string;
   coherence: string[];
-  json?: boolean;
-  html?: string;
-  title?: string;
 }
 
 function show(v: unknown): string {
@@ -52,57 +48,59 @@ function summary(res: FidelityResult): string {
       `coherence ${c.belief} → ${c.action}: human r=${show(c.human_r)} sim r=${show(c.sim_r)} (n=${c.n})`,
     );
   }
-  return `${lines.join("\n")}\n`;
+  return lines.join("\n");
 }
 
 export function register(program: Command): void {
-  program
-    .command("compare")
-    .description("Individual-level fidelity of simulated answers to the same people's real answers")
-    .requiredOption("--sim <file>", "simulated answers: CSV person_id,item,answer")
-    .requiredOption("--human <file>", "human answers: CSV person_id,item,answer[,person attributes…]")
-    .option("--retest <file>", "the same humans answering again (sets the test-retest ceiling)")
-    .option("--type <type>", "categorical | numeric", "categorical")
-    .option("--by <cols>", "comma-separated person attributes (from the human file) to split by")
-    .option("--min-group <n>", "groups with fewer persons are left out of the DPD", "10")
-    .option("--bootstrap <B>", "percentile bootstrap CIs over persons with B resamples")
-    .option("--seed <seed>", "bootstrap seed", "1")
-    .option(
-      "--coherence <belief:action>",
-      "belief–action item pair (repeatable)",
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
-    )
-    .option("--json", "print one JSON document")
-    .option("--html <file>", "write a self-contained HTML report")
-    .option("--title <text>", "title of the HTML report")
-    .action((flags: CompareFlags) => {
-      if (flags.type !== "categorical" && flags.type !== "numeric") {
-        throw new UserError(`--type must be categorical or numeric, got "${flags.type}"`);
+  withReportOptions(
+    program
+      .command("compare")
+      .description("Individual-level fidelity of simulated answers to the same people's real answers")
+      .requiredOption("--sim <file>", "simulated answers: CSV person_id,item,answer")
+      .requiredOption("--human <file>", "human answers: CSV person_id,item,answer[,person attributes…]")
+      .option("--retest <file>", "the same humans answering again (sets the test-retest ceiling)")
+      .option("--type <type>", "categorical | numeric", "categorical")
+      .option("--by <cols>", "comma-separated person attributes (from the human file) to split by")
+      .option("--min-group <n>", "groups with fewer persons are left out of the DPD", "10")
+      .option("--bootstrap <B>", "percentile bootstrap CIs over persons with B resamples")
+      .option("--seed <seed>", "bootstrap seed", "1")
+      .option(
+        "--coherence <belief:action>",
+        "belief–action item pair (repeatable)",
+        (v: string, acc: string[]) => [...acc, v],
+        [] as string[],
+      ),
+  ).action((flags: CompareFlags) => {
+    if (flags.type !== "categorical" && flags.type !== "numeric") {
+      throw new UserError(`--type must be categorical or numeric, got "${flags.type}"`);
+    }
+    const coherence = flags.coherence.map((pair) => {
+      const [belief, action, ...rest] = pair.split(":");
+      if (!belief || !action || rest.length > 0) {
+        throw new UserError(`--coherence expects BELIEF_ITEM:ACTION_ITEM, got "${pair}"`);
       }
-      const coherence = flags.coherence.map((pair) => {
-        const [belief, action, ...rest] = pair.split(":");
-        if (!belief || !action || rest.length > 0) {
-          throw new UserError(`--coherence expects BELIEF_ITEM:ACTION_ITEM, got "${pair}"`);
-        }
-        return { belief, action };
-      });
-      const res = compareFidelity(
-        { sim: flags.sim, human: flags.human, retest: flags.retest },
-        {
-          type: flags.type as AnswerType,
-          by: flags.by
-            ?.split(",")
-            .map((s) => s.trim())
-            .filter(Boolean),
-          minGroup: intFlag(flags.minGroup, "--min-group", 0),
-          bootstrap: flags.bootstrap
-            ? { B: intFlag(flags.bootstrap, "--bootstrap", 1), seed: flags.seed }
-            : undefined,
-          coherence,
-        },
-      );
-      if (flags.html) writeHtml(flags.html, renderReport(fidelityReport(res, { title: flags.title })));
-      process.stdout.write(flags.json ? `${JSON.stringify(res, null, 2)}\n` : summary(res));
+      return { belief, action };
     });
+    const res = compareFidelity(
+      { sim: flags.sim, human: flags.human, retest: flags.retest },
+      {
+        type: flags.type as AnswerType,
+        by: flags.by
+          ?.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+        minGroup: intFlag(flags.minGroup, "--min-group", 0),
+        bootstrap: flags.bootstrap
+          ? { B: intFlag(flags.bootstrap, "--bootstrap", 1), seed: flags.seed }
+          : undefined,
+        coherence,
+      },
+    );
+    emitResult(
+      flags,
+      res,
+      (o) => fidelityReport(res, o),
+      () => summary(res),
+    );
+  });
 }

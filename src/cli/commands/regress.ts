@@ -7,11 +7,10 @@ import {
 } from "../../analysis/regression/index.ts";
 import type { RobustType } from "../../analysis/stats/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { renderReport } from "../../report/index.ts";
 import { parseAlpha, parseLabels } from "../options.ts";
-import { writeHtml } from "../output.ts";
+import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 
-interface RegressFlags {
+interface RegressFlags extends ReportFlags {
   human: string;
   sim: string;
   formula: string;
@@ -20,56 +19,49 @@ interface RegressFlags {
   positive?: string;
   alpha: string;
   labels: string;
-  json?: boolean;
-  html?: string;
-  title?: string;
 }
 
 const show = (v: number | null) => (v === null ? "—" : v.toFixed(3));
 
 export function register(program: Command): void {
-  program
-    .command("regress")
-    .description("Fit the same regression to human and simulated data and compare coefficients")
-    .requiredOption("--human <file>", "human data: CSV, one row per observation")
-    .requiredOption("--sim <file>", "simulated data, same columns")
-    .requiredOption("--formula <f>", 'model "outcome ~ x1 + x2" (text columns become dummies)')
-    .option("--model <m>", "ols | logistic", "ols")
-    .option("--robust <type>", "none | HC0 | HC1 | HC3 (logistic: none = model SEs, else sandwich)", "HC1")
-    .option("--positive <value>", "logistic: text outcome counted as 1")
-    .option("--alpha <a>", "1 − confidence level", "0.05")
-    .option("--labels <human,sim>", "names of the two sides", "human,simulated")
-    .option("--json", "print one JSON document")
-    .option("--html <file>", "write a self-contained HTML report")
-    .option("--title <text>", "title of the HTML report")
-    .action((f: RegressFlags) => {
-      if (f.model !== "ols" && f.model !== "logistic")
-        throw new UserError(`--model must be ols or logistic, got "${f.model}"`);
-      if (!["none", "HC0", "HC1", "HC3"].includes(f.robust)) {
-        throw new UserError(`--robust must be none, HC0, HC1 or HC3, got "${f.robust}"`);
-      }
-      const alpha = parseAlpha(f.alpha);
-      const { human, sim } = parseLabels(f.labels);
-      const res = compareRegressions(
-        readRows(f.human),
-        readRows(f.sim),
-        { ...parseFormula(f.formula), model: f.model, robust: f.robust as RobustType, positive: f.positive },
-        { alpha, labels: { human, sim } },
+  withReportOptions(
+    program
+      .command("regress")
+      .description("Fit the same regression to human and simulated data and compare coefficients")
+      .requiredOption("--human <file>", "human data: CSV, one row per observation")
+      .requiredOption("--sim <file>", "simulated data, same columns")
+      .requiredOption("--formula <f>", 'model "outcome ~ x1 + x2" (text columns become dummies)')
+      .option("--model <m>", "ols | logistic", "ols")
+      .option("--robust <type>", "none | HC0 | HC1 | HC3 (logistic: none = model SEs, else sandwich)", "HC1")
+      .option("--positive <value>", "logistic: text outcome counted as 1")
+      .option("--alpha <a>", "1 − confidence level", "0.05")
+      .option("--labels <human,sim>", "names of the two sides", "human,simulated"),
+  ).action((f: RegressFlags) => {
+    if (f.model !== "ols" && f.model !== "logistic")
+      throw new UserError(`--model must be ols or logistic, got "${f.model}"`);
+    if (!["none", "HC0", "HC1", "HC3"].includes(f.robust)) {
+      throw new UserError(`--robust must be none, HC0, HC1 or HC3, got "${f.robust}"`);
+    }
+    const alpha = parseAlpha(f.alpha);
+    const { human, sim } = parseLabels(f.labels);
+    const res = compareRegressions(
+      readRows(f.human),
+      readRows(f.sim),
+      { ...parseFormula(f.formula), model: f.model, robust: f.robust as RobustType, positive: f.positive },
+      { alpha, labels: { human, sim } },
+    );
+    const lines = [`${"term".padEnd(28)} ${human.padStart(10)} ${sim.padStart(10)}  sign  overlap  p(diff)`];
+    for (const c of res.coefficients) {
+      lines.push(
+        `${c.term.padEnd(28)} ${show(c.human.coef).padStart(10)} ${show(c.sim.coef).padStart(10)}  ` +
+          `${c.sign_agree ? "yes " : "no  "}  ${c.ci_overlap ? "yes    " : "no     "}  ${show(c.p_difference)}`,
       );
-      if (f.html) writeHtml(f.html, renderReport(regressionReport(res, { title: f.title })));
-      if (f.json) {
-        process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
-        return;
-      }
-      const lines = [
-        `${"term".padEnd(28)} ${human.padStart(10)} ${sim.padStart(10)}  sign  overlap  p(diff)`,
-      ];
-      for (const c of res.coefficients) {
-        lines.push(
-          `${c.term.padEnd(28)} ${show(c.human.coef).padStart(10)} ${show(c.sim.coef).padStart(10)}  ` +
-            `${c.sign_agree ? "yes " : "no  "}  ${c.ci_overlap ? "yes    " : "no     "}  ${show(c.p_difference)}`,
-        );
-      }
-      process.stdout.write(`${lines.join("\n")}\n`);
-    });
+    }
+    emitResult(
+      f,
+      res,
+      (o) => regressionReport(res, o),
+      () => lines.join("\n"),
+    );
+  });
 }
