@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { type MockLlm, startMockLlm } from "../../test-support/mock-llm/index.ts";
+import { createInstantModel, type MockLlm, startMockLlm } from "../../test-support/mock-llm/index.ts";
 import { createModel } from "../llm/index.ts";
 import { parseStudy } from "../spec/index.ts";
 import { openStore, type ResponseRecord, type Store } from "../store/index.ts";
@@ -265,5 +265,29 @@ test("a dry run estimates a provider study's cost without its API key and withou
     await real.close();
   } finally {
     if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+  }
+});
+
+test("the same inputs resume their run; changed people behind the same spec start a new one", async () => {
+  const store = openStore(join(dir, "inputs.db"));
+  try {
+    const s = study("inputs", 1);
+    const model = createInstantModel({ seed: 2 });
+    const people = (age: string) =>
+      ["a", "b", "c"].map((id) => ({ id, source: "csv" as const, attributes: { age, sex: "female" } }));
+    const first = await runStudy({ study: s, store, dataDir: dir, model, agents: people("40") });
+    const again = await runStudy({ study: s, store, dataDir: dir, model, agents: people("40") });
+    assert.equal(again.run.id, first.run.id);
+    assert.equal(again.resumed, true);
+    assert.equal(again.alreadyDone, 9);
+    // An edited data file: same ids, other attributes, so other prompts. Its answers must not be
+    // mixed with the first run's.
+    const edited = await runStudy({ study: s, store, dataDir: dir, model, agents: people("41") });
+    assert.notEqual(edited.run.id, first.run.id);
+    assert.equal(edited.resumed, false);
+    assert.equal((await rows(store, edited.run.id)).length, 9);
+    assert.equal((await rows(store, first.run.id)).length, 9);
+  } finally {
+    await store.close();
   }
 });

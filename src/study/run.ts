@@ -101,10 +101,13 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
   const now = new Date().toISOString();
-  const runKey = createHash("sha256")
-    .update(JSON.stringify([study.version, model.id, mode]))
-    .digest("hex")
-    .slice(0, 8);
+  // A run is the spec, model and mode asked of these people with these questions. When what is
+  // behind the population or the items changes (another sample, an edited CSV, reworded items),
+  // the same command starts a new run rather than resuming one whose stored plan no longer fits.
+  const inputs = createHash("sha256").update(JSON.stringify([study.version, model.id, mode]));
+  for (const a of agents) inputs.update(`\u0000${a.id}\u0000${profiles.get(a.id)!.profile}`);
+  inputs.update(`\u0000${JSON.stringify(questions)}`);
+  const runKey = inputs.digest("hex").slice(0, 8);
   const runId = `${spec.name}-${runKey}${options.newRun ? `-${Date.now().toString(36)}` : ""}`;
   await store.saveStudy({ id: study.version, name: spec.name, spec, createdAt: now });
   const { run, resumed } = await store.openRun({
