@@ -172,10 +172,20 @@ export function insertMany(
   const step = ROWS_PER_STATEMENT * width;
   for (let start = 0; start < values.length; start += step) {
     const chunk = values.slice(start, start + step);
-    const placeholder = `(${Array(width).fill("?").join(",")})`;
-    const sql = `${head} ${Array(chunk.length / width)
-      .fill(placeholder)
-      .join(",")}`;
-    statements.get(sql).run(...chunk);
+    statements.get(insertSql(head, width, chunk.length / width)).run(...chunk);
   }
+}
+
+const insertSqls = new Map<string, string>();
+
+/** `head (?,…),(?,…)…` for `rows` rows, built once per shape (it is also the statement's key). */
+function insertSql(head: string, width: number, rows: number): string {
+  const shape = `${head}|${width}|${rows}`;
+  let sql = insertSqls.get(shape);
+  if (sql === undefined) {
+    const placeholder = `(${Array(width).fill("?").join(",")})`;
+    sql = `${head} ${Array(rows).fill(placeholder).join(",")}`;
+    insertSqls.set(shape, sql);
+  }
+  return sql;
 }
