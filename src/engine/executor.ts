@@ -1,12 +1,6 @@
 import type { Question } from "../instruments/types.ts";
 import { parseAnswers, repairRequest } from "../llm/index.ts";
-import {
-  type LanguageModel,
-  type ModelRequest,
-  type ModelResponse,
-  ProviderError,
-  type Usage,
-} from "../llm/types.ts";
+import { type ModelRequest, type ModelResponse, ProviderError, type Usage } from "../llm/types.ts";
 import { createRng } from "../random/index.ts";
 import type {
   CachedResponse,
@@ -21,27 +15,15 @@ import { cacheKey } from "./cache-key.ts";
 import { promptTokens } from "./estimate.ts";
 import type { PlannedJob } from "./plan.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
-import { type KeyedJob, RequestBuilder } from "./requests.ts";
+import { type KeyedJob, RequestBuilder, type RequestSettings } from "./requests.ts";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
 
 export type Mode = "generate" | "distribution";
 
-export interface RunContext {
+/** A run's settings: how requests are built (RequestSettings), and how they are executed. */
+export interface RunContext extends RequestSettings {
   runId: string;
-  model: LanguageModel;
-  mode: Mode;
   store: Store;
-  questions: ReadonlyMap<string, Question>;
-  agents: ReadonlyMap<string, { profile: string; attributes: Record<string, string> }>;
-  /** Text each arm shows the simulated person ("" for none). */
-  arms: ReadonlyMap<string, string>;
-  /**
-   * Seed per simulated person and replicate: two people with the same profile, or two replicates,
-   * are separate draws (and separate cache entries); a rerun of the same job is not.
-   */
-  seedFor: (agentId: string, replicate: number) => number;
-  temperature?: number;
-  maxOutputTokens: number;
   concurrency: number;
   limiter: RateLimiter;
   budget: Budget;

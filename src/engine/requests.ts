@@ -11,6 +11,10 @@ export interface RequestSettings {
   questions: ReadonlyMap<string, Question>;
   /** Text each arm shows the simulated person ("" for none). */
   arms: ReadonlyMap<string, string>;
+  /**
+   * Seed per simulated person and replicate: two people with the same profile, or two replicates,
+   * are separate draws (and separate cache entries); a rerun of the same job is not.
+   */
   seedFor: (agentId: string, replicate: number) => number;
   temperature?: number;
   maxOutputTokens: number;
