@@ -291,6 +291,9 @@ export async function executeRun(ctx: RunContext, pending: readonly PlannedJob[]
         p.prefetched = !cached;
         if (!cached || !finishFromCache(p, cached)) queue.push(p);
       }
+      // A chunk the cache answered whole involves no I/O wait: without yielding here a long replay
+      // would hold the event loop, so neither Ctrl-C nor the progress display could run.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
   const take = async (): Promise<Prepared | undefined> => {
@@ -301,7 +304,8 @@ export async function executeRun(ctx: RunContext, pending: readonly PlannedJob[]
         await refilling;
         continue;
       }
-      if (next >= pending.length || stoppedBy !== null || ctx.stop?.aborted) return undefined;
+      if (ctx.stop?.aborted && next < pending.length) stoppedBy ??= "interrupt";
+      if (next >= pending.length || stoppedBy !== null) return undefined;
       refilling = refill().finally(() => {
         refilling = null;
       });

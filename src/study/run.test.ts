@@ -291,3 +291,39 @@ test("the same inputs resume their run; changed people behind the same spec star
     await store.close();
   }
 });
+
+test("a long replay from the cache keeps the event loop turning: progress shows and a stop is obeyed", async () => {
+  const store = openStore(join(dir, "stop-replay.db"));
+  try {
+    const s = study("stop-replay", 1);
+    const model = createInstantModel({ seed: 5 });
+    // 40,000 people × 3 items: the replay takes well over the progress display's 250 ms period.
+    const agents = Array.from({ length: 40_000 }, (_, i) => ({
+      id: `p${i}`,
+      source: "csv" as const,
+      attributes: { age: String(20 + (i % 50)) },
+    }));
+    const first = await runStudy({ study: s, store, dataDir: dir, model, agents, concurrency: 16 });
+    assert.equal(first.summary?.done, 120_000);
+    const stop = new AbortController();
+    const replay = await runStudy({
+      study: s,
+      store,
+      dataDir: dir,
+      model,
+      agents,
+      newRun: true,
+      stop: stop.signal,
+      // Only a turning event loop calls this before the end (it runs on a timer).
+      onProgress: (p) => {
+        if (p.done > 0 && p.done < p.total) stop.abort();
+      },
+    });
+    assert.equal(replay.summary?.stoppedBy, "interrupt");
+    const done = replay.summary?.done ?? 0;
+    assert.ok(done > 0 && done < 120_000, `stopped after ${done} of 120,000 jobs`);
+    assert.equal(replay.summary?.cacheHits, done);
+  } finally {
+    await store.close();
+  }
+});
