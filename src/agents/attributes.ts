@@ -3,6 +3,8 @@
  * names where one exists (agent bank `political_views` is GSS `polviews`), else the agent bank's.
  */
 
+import { memoizeText } from "../memo/index.ts";
+
 const ALIASES: Record<string, string> = {
   gender: "sex",
   hispanic_origin: "hispanic",
@@ -24,22 +26,13 @@ const ALIASES: Record<string, string> = {
 };
 
 /** Canonical name of an attribute: lower case, spaces and dashes as underscores, aliases resolved. */
-export function canonicalAttributeName(name: string): string {
-  // Every person of a population has the same few attribute names: each is worked out once.
-  let canonical = canonicalNames.get(name);
-  if (canonical === undefined) {
-    const key = name
-      .trim()
-      .toLowerCase()
-      .replace(/[\s-]+/g, "_");
-    canonical = Object.hasOwn(ALIASES, key) ? ALIASES[key] : key;
-    if (canonicalNames.size >= 10_000) canonicalNames.clear();
-    canonicalNames.set(name, canonical);
-  }
-  return canonical;
-}
-
-const canonicalNames = new Map<string, string>();
+export const canonicalAttributeName = memoizeText((name) => {
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : key;
+});
 
 /** The agent's attributes under canonical names; the first of two spellings of one name wins. */
 export function canonicalAttributes(

@@ -48,7 +48,7 @@ export function cacheKeyOf(model: LanguageModel, parts: KeyParts): string {
 }
 
 /** 256-bit digest of one part of a request (a message's text, a schema's JSON). */
-export function partDigest(text: string): string {
+function partDigest(text: string): string {
   return hash("sha256", text, "base64url");
 }
 

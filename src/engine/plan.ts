@@ -29,7 +29,7 @@ export function planJobs(input: PlanInput): PlannedJob[] {
       for (const agentId of input.agentIds) {
         for (let c = 0; c < chunks.length; c++) {
           jobs.push({
-            jobId: jobIdOf(agentId, chunkIds[c], arm, replicate),
+            jobId: jobId(agentId, chunkIds[c], arm, replicate),
             agentId,
             items: chunks[c],
             arm,
@@ -43,16 +43,13 @@ export function planJobs(input: PlanInput): PlannedJob[] {
 }
 
 /**
- * A job's id: `AGENT/ITEM+ITEM/ARM/rREPLICATE`. Item ids and arm names cannot hold "/" or "+"
- * (the spec allows letters, digits and _ . : -), so reading from the right is unambiguous even
- * when an agent id from a data file holds a "/".
+ * A job's id: `AGENT/ITEM+ITEM/ARM/rREPLICATE` (itemSet is the items joined by "+"). Item ids and
+ * arm names cannot hold "/" or "+" (the spec allows letters, digits and _ . : -), so reading from
+ * the right is unambiguous even when an agent id from a data file holds a "/".
  */
-export function jobId(agentId: string, items: readonly string[], arm: string, replicate: number): string {
-  return jobIdOf(agentId, items.join("+"), arm, replicate);
+function jobId(agentId: string, itemSet: string, arm: string, replicate: number): string {
+  return `${agentId}/${itemSet}/${arm}/r${replicate}`;
 }
-
-const jobIdOf = (agentId: string, itemSet: string, arm: string, replicate: number) =>
-  `${agentId}/${itemSet}/${arm}/r${replicate}`;
 
 /**
  * The model seed of one simulated person's replicate: two people with the same profile, or two

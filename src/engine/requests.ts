@@ -121,7 +121,7 @@ export class RequestBuilder {
     return part;
   }
 
-  questionsOf(items: readonly string[]): Question[] {
+  private questionsOf(items: readonly string[]): Question[] {
     let questions = this.itemSetsByArray.get(items);
     if (questions) return questions;
     const setKey = items.join("\u0000");

@@ -10,12 +10,14 @@ import {
   planJobs,
   promptTokens,
   RateLimiter,
+  RequestBuilder,
+  type RequestSettings,
   type RetryPolicy,
   type RunSummary,
 } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
-import { buildRequest, costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
+import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
@@ -153,8 +155,17 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const table = loadPriceTable(options.pricesFile);
   const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
   const price = (usage: Usage): number | null => (model.kind === "llm" ? costOf(model.id, usage, table) : 0);
-  const questionById = new Map(questions.map((q) => [q.id, q]));
-  const arms = new Map(spec.design.arms.map((a) => [a.name, a.text]));
+  // How each job becomes a model call: the same for the dry run's estimate and for the run.
+  const requestSettings: RequestSettings = {
+    model,
+    mode,
+    questions: new Map(questions.map((q) => [q.id, q])),
+    agents: profiles,
+    arms: new Map(spec.design.arms.map((a) => [a.name, a.text])),
+    seedFor: (agentId, replicate) => jobSeed(spec.seed, agentId, replicate),
+    temperature: spec.model.temperature,
+    maxOutputTokens: spec.model.max_output_tokens,
+  };
 
   if (options.dryRun) {
     const estimate: Estimate = {
@@ -164,13 +175,9 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       maxOutputTokens: 0,
       maxCostUsd: 0,
     };
+    const requests = new RequestBuilder(requestSettings);
     for (const job of pending) {
-      const request = buildRequest({
-        profile: profiles.get(job.agentId)!.profile,
-        questions: job.items.map((id) => questionById.get(id)!),
-        mode,
-        context: arms.get(job.arm) || undefined,
-      });
+      const request = requests.request(requests.keyed(job));
       const input = promptTokens(request);
       const output = request.maxOutputTokens ?? spec.model.max_output_tokens;
       estimate.calls++;
@@ -202,16 +209,9 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   await store.setRunStatus(run.id, "running");
   const summary = await executeRun(
     {
+      ...requestSettings,
       runId: run.id,
-      model,
-      mode,
       store,
-      questions: questionById,
-      agents: profiles,
-      arms,
-      seedFor: (agentId, replicate) => jobSeed(spec.seed, agentId, replicate),
-      temperature: spec.model.temperature,
-      maxOutputTokens: spec.model.max_output_tokens,
       concurrency: options.concurrency ?? defaultConcurrency(model),
       limiter,
       budget: new Budget({

@@ -5,6 +5,8 @@
  * differences in wording are listed per variable below.
  */
 
+import { memoizeText } from "../../memo/index.ts";
+
 /** Abbreviations used by the gssr factor labels of the 2006-2014 panels, expanded word by word. */
 const WORDS: Record<string, string> = {
   slghtly: "slightly",
@@ -29,20 +31,7 @@ const WORDS: Record<string, string> = {
  * Comparison key of a label: lower case, no currency/thousands punctuation, no apostrophes or
  * periods, abbreviations expanded, spaced dashes read as "to", whitespace collapsed.
  */
-export function labelKey(raw: string): string {
-  // Populations repeat a few labels thousands of times (one profile per person renders them).
-  let key = labelKeys.get(raw);
-  if (key === undefined) {
-    key = computeLabelKey(raw);
-    if (labelKeys.size >= 10_000) labelKeys.clear();
-    labelKeys.set(raw, key);
-  }
-  return key;
-}
-
-const labelKeys = new Map<string, string>();
-
-function computeLabelKey(raw: string): string {
+export const labelKey = memoizeText((raw) => {
   const words = raw
     .toLowerCase()
     .replace(/[’']/g, "")
@@ -54,7 +43,7 @@ function computeLabelKey(raw: string): string {
     .filter((w) => w !== "")
     .map((w) => (Object.hasOwn(WORDS, w) ? WORDS[w] : w));
   return words.join(" ");
-}
+});
 
 /** Key without spaces: catches "Everyday" vs "every day". */
 export function compactKey(raw: string): string {

@@ -56,13 +56,11 @@ export const migrations: string[] = [
        agent_id || '/' || (SELECT group_concat(value, '+' ORDER BY key) FROM json_each(items_json))
          || '/' || arm || '/r' || replicate AS new_id
      FROM jobs;
-   UPDATE responses SET job_id = (SELECT new_id FROM job_renames m
-     WHERE m.run_id = responses.run_id AND m.old_id = responses.job_id)
-   WHERE EXISTS (SELECT 1 FROM job_renames m WHERE m.run_id = responses.run_id AND m.old_id = responses.job_id);
-   UPDATE costs SET job_id = (SELECT new_id FROM job_renames m
-     WHERE m.run_id = costs.run_id AND m.old_id = costs.job_id)
-   WHERE EXISTS (SELECT 1 FROM job_renames m WHERE m.run_id = costs.run_id AND m.old_id = costs.job_id);
-   UPDATE jobs SET job_id = (SELECT new_id FROM job_renames m
-     WHERE m.run_id = jobs.run_id AND m.old_id = jobs.job_id);
+   UPDATE responses SET job_id = m.new_id FROM job_renames m
+     WHERE m.run_id = responses.run_id AND m.old_id = responses.job_id;
+   UPDATE costs SET job_id = m.new_id FROM job_renames m
+     WHERE m.run_id = costs.run_id AND m.old_id = costs.job_id;
+   UPDATE jobs SET job_id = m.new_id FROM job_renames m
+     WHERE m.run_id = jobs.run_id AND m.old_id = jobs.job_id;
    DROP TABLE job_renames;`,
 ];
