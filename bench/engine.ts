@@ -176,8 +176,8 @@ async function instantScenario(itemsPerCall: number) {
   for (let start = 0; start < jobs.length; start += 8192) {
     const chunk = jobs.slice(start, start + 8192).map((job) => requests.keyed(job));
     const found = await store.cacheGet(chunk.map((c) => c.key));
-    for (const c of chunk) {
-      const hit = found.get(c.key);
+    for (const [i, c] of chunk.entries()) {
+      const hit = found[i];
       if (hit && parseAnswers(c.questions, "generate", { text: hit.text, usage: ZERO }).problems.length === 0)
         layerHits++;
     }

@@ -118,14 +118,18 @@ test("kill -9 mid-run, then the same command resumes: nothing completed is lost 
     assert.ok(committed >= 30, "the run made progress before the kill");
 
     const look = new DatabaseSync(db, { readOnly: true });
-    const before = look.prepare("SELECT job_id, answer_json FROM responses WHERE status = 'ok'").all() as {
+    const before = look
+      .prepare(
+        "SELECT j.job_id, r.answer_json FROM responses r JOIN jobs j USING (run, seq) WHERE r.status = 'ok'",
+      )
+      .all() as {
       job_id: string;
       answer_json: string;
     }[];
     const pendingBefore = (
       look
         .prepare(
-          "SELECT COUNT(*) AS n FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM responses r WHERE r.job_id = j.job_id)",
+          "SELECT COUNT(*) AS n FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM responses r WHERE r.run = j.run AND r.seq = j.seq)",
         )
         .get() as { n: number }
     ).n;
@@ -143,7 +147,9 @@ test("kill -9 mid-run, then the same command resumes: nothing completed is lost 
     const after = new DatabaseSync(db, { readOnly: true });
     const answers = new Map(
       (
-        after.prepare("SELECT job_id, answer_json FROM responses").all() as {
+        after
+          .prepare("SELECT j.job_id, r.answer_json FROM responses r JOIN jobs j USING (run, seq)")
+          .all() as {
           job_id: string;
           answer_json: string;
         }[]

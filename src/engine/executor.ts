@@ -123,7 +123,7 @@ export async function executeRun(ctx: RunContext, pending: readonly PlannedJob[]
     const key = knownKey ?? cacheKey(ctx.model, request);
     const cached = knownMiss
       ? undefined
-      : (writer.pendingCache.get(key) ?? (await ctx.store.cacheGet([key])).get(key));
+      : (writer.pendingCache.get(key) ?? (await ctx.store.cacheGet([key]))[0]);
     if (cached) return { response: cached, usage: ZERO_USAGE, costUsd: 0, latencyMs: 0, cacheHit: true };
     // Free models (the baseline, the instant model) need no worst-case cost to reserve: the
     // estimate is only worth its cost (a pass over the prompt) for calls that are paid for.
@@ -286,8 +286,9 @@ export async function executeRun(ctx: RunContext, pending: readonly PlannedJob[]
       const chunk = pending.slice(next, next + PREPARE_CHUNK).map(prepare);
       next += chunk.length;
       const hits = await ctx.store.cacheGet(chunk.map((p) => p.key));
-      for (const p of chunk) {
-        const cached = hits.get(p.key);
+      for (let i = 0; i < chunk.length; i++) {
+        const p = chunk[i];
+        const cached = hits[i];
         p.prefetched = !cached;
         if (!cached || !finishFromCache(p, cached)) queue.push(p);
       }
@@ -553,7 +554,7 @@ function okOutcome(
       }),
     );
   }
-  return { runId: ctx.runId, jobId: job.jobId, status: "ok", responses };
+  return { runId: ctx.runId, jobId: job.jobId, seq: job.seq, status: "ok", responses };
 }
 
 function failedOutcome(
@@ -573,5 +574,5 @@ function failedOutcome(
     modelSnapshot: null,
   } as const;
   const responses = questions.map((q) => responseRow(ctx, job, q.id, totals, questions.length, failed));
-  return { runId: ctx.runId, jobId: job.jobId, status: "failed", responses };
+  return { runId: ctx.runId, jobId: job.jobId, seq: job.seq, status: "failed", responses };
 }

@@ -30,6 +30,7 @@ export function planJobs(input: PlanInput): PlannedJob[] {
         for (let c = 0; c < chunks.length; c++) {
           jobs.push({
             jobId: jobId(agentId, chunkIds[c], arm, replicate),
+            seq: jobs.length,
             agentId,
             items: chunks[c],
             arm,

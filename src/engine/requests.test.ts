@@ -96,6 +96,7 @@ test("the same prompt and seed share a key for an LLM, not for a model that read
   const sameSeed = { seedFor: () => 7 };
   const job = (agentId: string): JobRecord => ({
     jobId: agentId,
+    seq: 0,
     agentId,
     items: ["q1"],
     arm: "control",
@@ -114,6 +115,7 @@ test("a job for an unknown person or item is an error naming it", () => {
   const builder = new RequestBuilder(settings({}));
   const job: JobRecord = {
     jobId: "x",
+    seq: 0,
     agentId: "nobody",
     items: ["q1"],
     arm: "control",

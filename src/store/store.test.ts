@@ -74,6 +74,10 @@ test("a database from before readable job ids keeps its runs resumable, and its 
     db.exec(sql);
     db.prepare("INSERT INTO schema_migrations VALUES (?, 't')").run(i + 1);
   }
+  db.prepare("INSERT INTO studies VALUES ('v1', 's', '{}', 't')").run();
+  db.prepare(
+    "INSERT INTO runs VALUES ('r1', 'v1', 's', 'm', 'llm', 'generate', 'completed', 't', 't', '/studies')",
+  ).run();
   const old = "3f9a0c2b7d1e4a5b6c7d";
   db.prepare("INSERT INTO jobs VALUES ('r1', ?, 'p/7', '[\"q1\",\"q2\"]', 'treated', 2, 0)").run(old);
   db.prepare("INSERT INTO jobs VALUES ('r1', 'ffff', 'p8', '[\"q1\",\"q2\"]', 'treated', 2, 1)").run();
@@ -104,8 +108,15 @@ test("a database from before readable job ids keeps its runs resumable, and its 
       ["p/7/q1+q2/treated/r2", "q2"],
     ],
   );
+  assert.deepEqual(
+    rows.map((r) => [r.agentId, r.arm, r.replicate, r.model, r.answer, r.costUsd, r.latencyMs]),
+    [
+      ["p/7", "treated", 2, "m", "Yes", 0.5, 10],
+      ["p/7", "treated", 2, "m", "Yes", 0.5, 10],
+    ],
+  );
   assert.deepEqual(await store.spending("r1"), { calls: 1, usd: 1, inputTokens: 2, outputTokens: 2 });
-  assert.equal((await store.cacheGet(["oldkey"])).size, 0, "old keys are never looked up");
+  assert.deepEqual(await store.cacheGet(["oldkey"]), [undefined], "old keys are never looked up");
   await store.close();
   const look = new DatabaseSync(path);
   const kept = look.prepare("SELECT COUNT(*) AS n FROM cache_v1").get() as { n: number };
@@ -118,12 +129,45 @@ test("a database from before readable job ids keeps its runs resumable, and its 
   );
 });
 
+test("an upgrade that would drop a stored response is refused, and the database left as it was", () => {
+  const path = join(dir, "orphan.db");
+  const db = new DatabaseSync(path);
+  db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)");
+  for (const [i, sql] of migrations.slice(0, 4).entries()) {
+    db.exec(sql);
+    db.prepare("INSERT INTO schema_migrations VALUES (?, 't')").run(i + 1);
+  }
+  db.prepare("INSERT INTO studies VALUES ('v1', 's', '{}', 't')").run();
+  db.prepare(
+    "INSERT INTO runs VALUES ('r1', 'v1', 's', 'm', 'llm', 'generate', 'completed', 't', 't', NULL)",
+  ).run();
+  // A response whose job row is missing: carrying it over would need a plan position it lacks.
+  db.prepare(
+    `INSERT INTO responses VALUES ('r1', 'gone/q1/control/r1', 'q1', 'gone', 'control', 1, 'm', 'ok',
+     '"Yes"', NULL, NULL, '{}', 1, 0, 1, 0, 0.5, 10, NULL, 0, 't')`,
+  ).run();
+  db.close();
+  assert.throws(
+    () => openStore(path),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /schema version 5 \(NOT NULL constraint failed: responses_v5\.run\); it was left at version 4/.test(
+        e.message,
+      ),
+  );
+  const look = new DatabaseSync(path);
+  const version = look.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number };
+  const kept = look.prepare("SELECT COUNT(*) AS n FROM responses WHERE run_id = 'r1'").get() as { n: number };
+  look.close();
+  assert.deepEqual([version.v, kept.n], [4, 1]);
+});
+
 test("cache entries keep their logprobs and model snapshot", async () => {
   const store = openStore(join(dir, "logprobs.db"));
   const response = { text: "B", firstTokenLogprobs: [{ token: "B", logprob: -0.1 }], modelSnapshot: "m-1" };
   await store.commit({ calls: [], outcomes: [], cache: [{ key: "k", model: "m", response }] });
-  assert.deepEqual((await store.cacheGet(["k", "k2"])).get("k"), response);
-  assert.equal((await store.cacheGet(["k2"])).size, 0);
+  assert.deepEqual(await store.cacheGet(["k2", "k", "k2"]), [undefined, response, undefined]);
+  assert.deepEqual(await store.cacheGet([]), []);
   await store.close();
 });
 
@@ -144,8 +188,9 @@ test("job status follows the stored responses; opening a run twice resumes it", 
   await store.saveStudy({ id: "v1", name: "s", spec: {}, createdAt: "t" });
   assert.equal((await store.openRun(run)).resumed, false);
   assert.equal((await store.openRun({ ...run, modelId: "other" })).resumed, true);
-  const jobs = ["a", "b", "c"].map((j) => ({
+  const jobs = ["a", "b", "c"].map((j, seq) => ({
     jobId: j,
+    seq,
     agentId: `agent-${j}`,
     items: ["q1", "q2"],
     arm: "control",
@@ -161,12 +206,14 @@ test("job status follows the stored responses; opening a run twice resumes it", 
       {
         runId: "r1",
         jobId: "a",
+        seq: 0,
         status: "ok",
         responses: [response("a", "q1", "ok"), response("a", "q2", "ok")],
       },
       {
         runId: "r1",
         jobId: "c",
+        seq: 2,
         status: "failed",
         responses: [response("c", "q1", "failed"), response("c", "q2", "failed")],
       },
@@ -185,10 +232,10 @@ test("job status follows the stored responses; opening a run twice resumes it", 
     response("c", "q1", "failed"),
     response("c", "q2", "failed"),
   ]);
-  assert.deepEqual((await store.cacheGet(["k1", "missing"])).get("k1"), {
-    text: "{}",
-    modelSnapshot: "m-2026",
-  });
+  assert.deepEqual(await store.cacheGet(["k1", "missing"]), [
+    { text: "{}", modelSnapshot: "m-2026" },
+    undefined,
+  ]);
   await store.close();
 });
 
@@ -196,7 +243,9 @@ test("a failed response without a reason is refused, and the whole batch with it
   const store = openStore(join(dir, "atomic.db"));
   await store.saveStudy({ id: "v1", name: "s", spec: {}, createdAt: "t" });
   await store.openRun(run);
-  await store.saveJobs("r1", [{ jobId: "a", agentId: "x", items: ["q1"], arm: "control", replicate: 1 }]);
+  await store.saveJobs("r1", [
+    { jobId: "a", seq: 0, agentId: "x", items: ["q1"], arm: "control", replicate: 1 },
+  ]);
   const silent = { ...response("a", "q1", "failed"), reason: null };
   await assert.rejects(
     store.commit({
@@ -218,7 +267,7 @@ test("a failed response without a reason is refused, and the whole batch with it
         },
       ],
       cache: [],
-      outcomes: [{ runId: "r1", jobId: "a", status: "failed", responses: [silent] }],
+      outcomes: [{ runId: "r1", jobId: "a", seq: 0, status: "failed", responses: [silent] }],
     }),
   );
   assert.deepEqual(await store.spending("r1"), { calls: 0, usd: 0, inputTokens: 0, outputTokens: 0 });
@@ -233,11 +282,19 @@ test("large batches commit on the writer thread: in order, atomically, readable 
   const ids = Array.from({ length: 600 }, (_, i) => `j${i}`);
   await store.saveJobs(
     "r1",
-    ids.map((jobId) => ({ jobId, agentId: `agent-${jobId}`, items: ["q1"], arm: "control", replicate: 1 })),
+    ids.map((jobId, seq) => ({
+      jobId,
+      seq,
+      agentId: `agent-${jobId}`,
+      items: ["q1"],
+      arm: "control",
+      replicate: 1,
+    })),
   );
   const outcome = (jobId: string, status: "ok" | "failed") => ({
     runId: "r1",
     jobId,
+    seq: Number(jobId.slice(1)),
     status,
     responses: [response(jobId, "q1", status)],
   });
@@ -255,17 +312,17 @@ test("large batches commit on the writer thread: in order, atomically, readable 
   const third = store.commit({ calls: [], cache: [], outcomes: [outcome("j0", "failed")] });
   await Promise.all([first, second, third]);
   assert.deepEqual(await store.jobCounts("r1"), { pending: 0, ok: 599, failed: 1 });
-  assert.deepEqual((await store.cacheGet(["j599"])).get("j599"), { text: "j599" });
+  assert.deepEqual(await store.cacheGet(["j599"]), [{ text: "j599" }]);
   // A bad row fails its whole (large) batch, and nothing of it is kept.
   const silent = { ...response("j1", "q1", "failed"), reason: null };
   await assert.rejects(
     store.commit({
       calls: [],
       cache: ids.slice(0, 300).map((key) => ({ key: `new-${key}`, model: "m", response: { text: key } })),
-      outcomes: [{ runId: "r1", jobId: "j1", status: "failed", responses: [silent] }],
+      outcomes: [{ runId: "r1", jobId: "j1", seq: 1, status: "failed", responses: [silent] }],
     }),
     /CHECK constraint failed/,
   );
-  assert.equal((await store.cacheGet(["new-j0"])).size, 0);
+  assert.deepEqual(await store.cacheGet(["new-j0"]), [undefined]);
   await store.close();
 });

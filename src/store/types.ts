@@ -40,6 +40,8 @@ export interface AgentRecord {
 
 export interface JobRecord {
   jobId: string;
+  /** Position in the run's plan: the store's key for the job (the id is for people to read). */
+  seq: number;
   agentId: string;
   items: string[];
   arm: string;
@@ -107,6 +109,8 @@ export interface Spending {
 export interface JobOutcome {
   runId: string;
   jobId: string;
+  /** The job's position in its run's plan (JobRecord.seq). */
+  seq: number;
   status: "ok" | "failed";
   responses: ResponseRecord[];
 }
@@ -142,7 +146,8 @@ export interface Store {
    */
   commit(batch: CommitBatch): Promise<void>;
   spending(runId: string): Promise<Spending>;
-  cacheGet(keys: string[]): Promise<Map<string, CachedResponse>>;
+  /** The cached responses of `keys`, in the same order: undefined where there is none. */
+  cacheGet(keys: string[]): Promise<(CachedResponse | undefined)[]>;
   responses(runId: string): AsyncIterable<ResponseRecord>;
   close(): Promise<void>;
 }

@@ -18,7 +18,7 @@ export interface BatchRows {
 
 const CALL_WIDTH = 13;
 const CACHE_WIDTH = 6;
-const RESPONSE_WIDTH = 21;
+const RESPONSE_WIDTH = 17;
 export const JOB_WIDTH = 7;
 export const AGENT_WIDTH = 5;
 
@@ -73,7 +73,8 @@ export function rowCount(rows: BatchRows): number {
   );
 }
 
-export function batchRows(batch: CommitBatch): BatchRows {
+/** `runNumber` gives a run id's number, the key of its jobs and responses. */
+export function batchRows(batch: CommitBatch, runNumber: (runId: string) => number): BatchRows {
   const calls: SQLInputValue[] = [];
   for (const c of batch.calls) {
     calls.push(
@@ -107,15 +108,13 @@ export function batchRows(batch: CommitBatch): BatchRows {
   }
   const responses: SQLInputValue[] = [];
   for (const o of batch.outcomes) {
+    const run = runNumber(o.runId);
+    // Agent, arm, replicate and model are the job's and the run's, stored there once.
     for (const r of o.responses) {
       responses.push(
-        r.runId,
-        r.jobId,
+        run,
+        o.seq,
         r.item,
-        r.agentId,
-        r.arm,
-        r.replicate,
-        r.model,
         r.status,
         r.answer === null ? null : JSON.stringify(r.answer),
         r.reason,

@@ -36,17 +36,17 @@ import { WriterThread } from "./writer.ts";
 /** Commits of at least this many rows go to the writer thread (see commit). */
 const THREAD_MIN_ROWS = 256;
 
+/** position of the key in the list looked up, text, logprobs_json, model_snapshot */
+type CacheRow = [number, string, string | null, string | null];
+
 /**
  * Jobs with their status. A job is done when its responses are stored (all of a job's responses
  * are written in one transaction, with one status), so the status is read from them rather than
  * kept in a second place that every commit would have to update.
  */
-/** key, text, logprobs_json, model_snapshot */
-type CacheRow = [string, string, string | null, string | null];
-
 const JOB_STATUS = `SELECT j.*, COALESCE(
-    (SELECT r.status FROM responses r WHERE r.run_id = j.run_id AND r.job_id = j.job_id LIMIT 1), 'pending'
-  ) AS status FROM jobs j WHERE j.run_id = ?`;
+    (SELECT r.status FROM responses r WHERE r.run = j.run AND r.seq = j.seq LIMIT 1), 'pending'
+  ) AS status FROM jobs j WHERE j.run = ?`;
 
 export class SqliteStore implements Store {
   readonly path: string;
@@ -54,6 +54,8 @@ export class SqliteStore implements Store {
   private readonly statements: Statements;
   /** Started by the first large commit: stores that only read never start a thread. */
   private writer: WriterThread | undefined;
+  /** Run numbers by run id: a run's number never changes. */
+  private readonly runNumbers = new Map<string, number>();
 
   constructor(path: string) {
     this.path = path;
@@ -82,10 +84,18 @@ export class SqliteStore implements Store {
       );
     }
     for (let v = current + 1; v <= migrations.length; v++) {
-      this.transaction(() => {
-        this.db.exec(migrations[v - 1]);
-        this.db.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(v, new Date().toISOString());
-      });
+      try {
+        this.transaction(() => {
+          this.db.exec(migrations[v - 1]);
+          this.db.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(v, new Date().toISOString());
+        });
+      } catch (error) {
+        // Each step is one transaction: a failed one leaves the database as it was before it.
+        throw new UserError(
+          `cannot upgrade the database to schema version ${v} (${(error as Error).message}); it was left at version ${v - 1}`,
+          { where: this.path },
+        );
+      }
     }
   }
 
@@ -99,12 +109,29 @@ export class SqliteStore implements Store {
   private get lookup(): StatementSync {
     if (!this.lookupStatement) {
       this.lookupStatement = this.db.prepare(
-        "SELECT c.key, c.text, c.logprobs_json, c.model_snapshot FROM json_each(?) j JOIN cache c ON c.key = j.value",
+        "SELECT j.key, c.text, c.logprobs_json, c.model_snapshot FROM json_each(?) j JOIN cache c ON c.key = j.value",
       );
       this.lookupStatement.setReturnArrays(true);
     }
     return this.lookupStatement;
   }
+
+  /** The number keying a run's jobs and responses; undefined for an unknown run. */
+  private runNumber(runId: string): number | undefined {
+    let num = this.runNumbers.get(runId);
+    if (num === undefined) {
+      num = (this.stmt("SELECT num FROM runs WHERE id = ?").get(runId) as { num: number } | undefined)?.num;
+      if (num !== undefined) this.runNumbers.set(runId, num);
+    }
+    return num;
+  }
+
+  /** As runNumber, for writes: rows of an unknown run are a bug in the caller. */
+  private knownRunNumber = (runId: string): number => {
+    const num = this.runNumber(runId);
+    if (num === undefined) throw new Error(`internal error: no run ${runId} in the store`);
+    return num;
+  };
 
   private transaction<T>(fn: () => T): T {
     return transaction(this.db, fn);
@@ -174,25 +201,28 @@ export class SqliteStore implements Store {
   }
 
   async saveJobs(runId: string, jobs: Omit<JobRecord, "status">[]): Promise<void> {
+    const run = this.knownRunNumber(runId);
     const values: SQLInputValue[] = [];
     // Jobs share item lists (one per item set): each list's JSON is computed once.
     const itemsJson = new Map<readonly string[], string>();
-    jobs.forEach((j, seq) => {
+    for (const j of jobs) {
       let items = itemsJson.get(j.items);
       if (items === undefined) {
         items = JSON.stringify(j.items);
         itemsJson.set(j.items, items);
       }
-      values.push(runId, j.jobId, j.agentId, items, j.arm, j.replicate, seq);
-    });
+      values.push(run, j.seq, j.jobId, j.agentId, items, j.arm, j.replicate);
+    }
     await this.write({ calls: [], cache: [], responses: [], jobs: values });
   }
 
   async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
+    const run = this.runNumber(runId);
+    if (run === undefined) return [];
     const rows = (
       status
-        ? this.stmt(`SELECT * FROM (${JOB_STATUS}) WHERE status = ? ORDER BY seq`).all(runId, status)
-        : this.stmt(`${JOB_STATUS} ORDER BY seq`).all(runId)
+        ? this.stmt(`SELECT * FROM (${JOB_STATUS}) WHERE status = ? ORDER BY seq`).all(run, status)
+        : this.stmt(`${JOB_STATUS} ORDER BY seq`).all(run)
     ) as Record<string, string | number>[];
     // Jobs of one item set share one items array, as planned jobs do (consumers key work on it).
     const itemSets = new Map<string, string[]>();
@@ -206,6 +236,7 @@ export class SqliteStore implements Store {
     };
     return rows.map((r) => ({
       jobId: String(r.job_id),
+      seq: Number(r.seq),
       agentId: String(r.agent_id),
       items: itemsOf(String(r.items_json)),
       arm: String(r.arm),
@@ -216,9 +247,9 @@ export class SqliteStore implements Store {
 
   async jobCounts(runId: string): Promise<Record<JobStatus, number>> {
     const counts: Record<JobStatus, number> = { pending: 0, ok: 0, failed: 0 };
-    const rows = this.stmt(`SELECT status, COUNT(*) AS n FROM (${JOB_STATUS}) GROUP BY status`).all(
-      runId,
-    ) as {
+    const run = this.runNumber(runId);
+    if (run === undefined) return counts;
+    const rows = this.stmt(`SELECT status, COUNT(*) AS n FROM (${JOB_STATUS}) GROUP BY status`).all(run) as {
       status: JobStatus;
       n: number;
     }[];
@@ -228,7 +259,7 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     if (batch.calls.length + batch.cache.length + batch.outcomes.length === 0) return;
-    await this.write(batchRows(batch));
+    await this.write(batchRows(batch, this.knownRunNumber));
   }
 
   /**
@@ -254,28 +285,35 @@ export class SqliteStore implements Store {
     return { calls: row.calls, usd: row.usd, inputTokens: row.i, outputTokens: row.o };
   }
 
-  async cacheGet(keys: string[]): Promise<Map<string, CachedResponse>> {
-    const found = new Map<string, CachedResponse>();
+  async cacheGet(keys: string[]): Promise<(CachedResponse | undefined)[]> {
+    const found: (CachedResponse | undefined)[] = new Array(keys.length).fill(undefined);
     if (keys.length === 0) return found;
     // One statement for the whole list (passed as one JSON array): far fewer crossings into
-    // SQLite than a parameter per key. (Sorting the keys first saves SQLite less than it costs.)
+    // SQLite than a parameter per key. Rows come back with their key's position in the list.
+    // (Sorting the keys first saves SQLite less than it costs.)
     const rows = this.lookup.all(JSON.stringify(keys)) as unknown as CacheRow[];
-    for (const [key, text, logprobs, snapshot] of rows) {
+    for (const [at, text, logprobs, snapshot] of rows) {
       const response: CachedResponse = { text };
       if (logprobs !== null) response.firstTokenLogprobs = JSON.parse(logprobs);
       if (snapshot !== null) response.modelSnapshot = snapshot;
-      found.set(key, response);
+      found[at] = response;
     }
     return found;
   }
 
   async *responses(runId: string): AsyncIterable<ResponseRecord> {
+    const run = this.runNumber(runId);
+    if (run === undefined) return;
     const rows = this.db
       .prepare(
-        `SELECT r.* FROM responses r JOIN jobs j ON j.run_id = r.run_id AND j.job_id = r.job_id
-         WHERE r.run_id = ? ORDER BY j.seq, r.item`,
+        `SELECT ru.id AS run_id, j.job_id, r.item, j.agent_id, j.arm, j.replicate, ru.model_id AS model,
+           r.status, r.answer_json, r.reason, r.probabilities_json, r.raw_text, r.input_tokens,
+           r.cached_input_tokens, r.output_tokens, r.reasoning_tokens, r.cost_usd, r.latency_ms,
+           r.model_snapshot, r.cache_hit, r.created_at
+         FROM responses r JOIN jobs j ON j.run = r.run AND j.seq = r.seq JOIN runs ru ON ru.num = r.run
+         WHERE r.run = ? ORDER BY r.seq, r.item`,
       )
-      .iterate(runId) as Iterable<Record<string, string | number | null>>;
+      .iterate(run) as Iterable<Record<string, string | number | null>>;
     for (const r of rows) yield toResponse(r);
   }
 
