@@ -1,5 +1,5 @@
 import type { Question } from "../instruments/types.ts";
-import { parseAnswers, repairRequest } from "../llm/index.ts";
+import { type ParsedAnswers, parseAnswers, repairRequest } from "../llm/index.ts";
 import { type ModelRequest, type ModelResponse, ProviderError, type Usage } from "../llm/types.ts";
 import { createRng } from "../random/index.ts";
 import type {
@@ -13,7 +13,7 @@ import type {
 import type { Budget } from "./budget.ts";
 import { cacheKey } from "./cache-key.ts";
 import { promptTokens } from "./estimate.ts";
-import type { PlannedJob } from "./plan.ts";
+import type { JobList, PlannedJob } from "./plan.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { type KeyedJob, RequestBuilder, type RequestSettings } from "./requests.ts";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
@@ -63,6 +63,7 @@ export interface RunSummary extends Progress {
 
 const WRITE_BATCH = 2048;
 const PREPARE_CHUNK = 8192;
+const CHECKED_PER_QUESTION_SET = 4096;
 
 interface Prepared extends KeyedJob {
   /** The cache was already asked for this request and had nothing. */
@@ -75,7 +76,7 @@ interface Prepared extends KeyedJob {
  * crash loses at most the jobs of the current event-loop turn; every paid call is cached in the
  * same transaction as its ledger row, so a resumed run never pays for it again.
  */
-export async function executeRun(ctx: RunContext, pending: readonly PlannedJob[]): Promise<RunSummary> {
+export async function executeRun(ctx: RunContext, pending: JobList): Promise<RunSummary> {
   const started = performance.now();
   const progress: Progress = {
     total: pending.length,
@@ -222,9 +223,30 @@ export async function executeRun(ctx: RunContext, pending: readonly PlannedJob[]
     return keyed;
   };
 
+  /**
+   * Checked replies per question set, by text. Closed questions draw few distinct replies, so a
+   * replay checks each once; kept read-only, as every job with that reply shares it.
+   */
+  const checked = new WeakMap<Question[], Map<string, ParsedAnswers>>();
+  const check = (questions: Question[], cached: CachedResponse): ParsedAnswers => {
+    if (cached.firstTokenLogprobs) return parseAnswers(questions, ctx.mode, toModelResponse(cached));
+    let byText = checked.get(questions);
+    if (!byText) {
+      byText = new Map();
+      checked.set(questions, byText);
+    }
+    let parsed = byText.get(cached.text);
+    if (parsed === undefined) {
+      parsed = parseAnswers(questions, ctx.mode, toModelResponse(cached));
+      // Bounded: free-text replies rarely repeat, and would only fill memory.
+      if (byText.size < CHECKED_PER_QUESTION_SET) byText.set(cached.text, parsed);
+    }
+    return parsed;
+  };
+
   /** A cache hit whose answer is valid finishes here, synchronously; false sends the job to a worker. */
   const finishFromCache = (p: Prepared, cached: CachedResponse): boolean => {
-    const parsed = parseAnswers(p.questions, ctx.mode, toModelResponse(cached));
+    const parsed = check(p.questions, cached);
     if (parsed.problems.length > 0) return false;
     progress.cacheHits++;
     finish(okOutcome(ctx, p.job, p.questions, parsed.answers, cached, CACHED_TOTALS));

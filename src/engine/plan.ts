@@ -1,7 +1,8 @@
 import { hash32 } from "../random/index.ts";
-import type { JobRecord } from "../store/types.ts";
+import type { JobList, JobRecord } from "../store/types.ts";
 
 export type PlannedJob = Omit<JobRecord, "status">;
+export type { JobList };
 
 export interface PlanInput {
   agentIds: readonly string[];
@@ -12,35 +13,53 @@ export interface PlanInput {
 }
 
 /**
- * Jobs = agent × item-set × arm × replicate. The id names everything that defines the job within
- * its run (the run id already names the study version and model), so planning the same study
- * again yields the same ids (that is what makes a rerun resume). It is readable rather than a
- * hash: researchers see it in results, and ids in plan order keep the store's indexes local.
+ * Jobs = replicate × arm × agent × item-set, in that nesting order; a job's seq is its position.
+ * The id names everything that defines the job within its run (the run id already names the study
+ * version and model), so planning the same study again yields the same ids (that is what makes a
+ * rerun resume). It is readable rather than a hash: researchers see it in results, and ids in plan
+ * order keep the store's indexes local.
+ *
+ * Jobs are made when asked for (slice), so a plan of millions of jobs costs memory only for the
+ * ones being worked on.
  */
-export function planJobs(input: PlanInput): PlannedJob[] {
-  const chunks: string[][] = [];
-  for (let i = 0; i < input.itemIds.length; i += input.itemsPerCall) {
-    chunks.push(input.itemIds.slice(i, i + input.itemsPerCall));
-  }
-  const chunkIds = chunks.map((items) => items.join("+"));
-  const jobs: PlannedJob[] = [];
-  for (let replicate = 1; replicate <= input.replicates; replicate++) {
-    for (const arm of input.arms) {
-      for (const agentId of input.agentIds) {
-        for (let c = 0; c < chunks.length; c++) {
-          jobs.push({
-            jobId: jobId(agentId, chunkIds[c], arm, replicate),
-            seq: jobs.length,
-            agentId,
-            items: chunks[c],
-            arm,
-            replicate,
-          });
-        }
-      }
+export class Plan implements JobList {
+  readonly length: number;
+  private readonly input: PlanInput;
+  /** The item sets, each one array shared by all its jobs (consumers key work on it). */
+  private readonly itemSets: string[][] = [];
+  private readonly itemSetIds: string[];
+
+  constructor(input: PlanInput) {
+    this.input = input;
+    for (let i = 0; i < input.itemIds.length; i += input.itemsPerCall) {
+      this.itemSets.push(input.itemIds.slice(i, i + input.itemsPerCall));
     }
+    this.itemSetIds = this.itemSets.map((items) => items.join("+"));
+    this.length = input.replicates * input.arms.length * input.agentIds.length * this.itemSets.length;
   }
-  return jobs;
+
+  slice(start = 0, end = this.length): PlannedJob[] {
+    const { agentIds, arms } = this.input;
+    const sets = this.itemSets.length;
+    const jobs: PlannedJob[] = [];
+    for (let seq = Math.max(0, start); seq < Math.min(end, this.length); seq++) {
+      const set = seq % sets;
+      const agentAt = Math.floor(seq / sets);
+      const agentId = agentIds[agentAt % agentIds.length];
+      const armAt = Math.floor(agentAt / agentIds.length);
+      const arm = arms[armAt % arms.length];
+      const replicate = Math.floor(armAt / arms.length) + 1;
+      jobs.push({
+        jobId: jobId(agentId, this.itemSetIds[set], arm, replicate),
+        seq,
+        agentId,
+        items: this.itemSets[set],
+        arm,
+        replicate,
+      });
+    }
+    return jobs;
+  }
 }
 
 /**

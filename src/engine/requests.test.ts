@@ -5,7 +5,7 @@ import { buildRequest } from "../llm/index.ts";
 import type { LanguageModel } from "../llm/types.ts";
 import type { JobRecord } from "../store/types.ts";
 import { cacheKey } from "./cache-key.ts";
-import { planJobs } from "./plan.ts";
+import { Plan } from "./plan.ts";
 import { RequestBuilder, type RequestSettings } from "./requests.ts";
 
 const questions: Question[] = [
@@ -43,13 +43,15 @@ function settings(over: Partial<RequestSettings>): RequestSettings {
 }
 
 function jobs(itemIds: string[], itemsPerCall: number): JobRecord[] {
-  return planJobs({
+  return new Plan({
     agentIds: [...agents.keys()],
     itemIds,
     arms: ["control", "treated"],
     replicates: 2,
     itemsPerCall,
-  }).map((j) => ({ ...j, status: "pending" }));
+  })
+    .slice()
+    .map((j) => ({ ...j, status: "pending" }));
 }
 
 const cases: [string, Partial<RequestSettings>, string[], number][] = [

@@ -49,6 +49,12 @@ export interface JobRecord {
   status: JobStatus;
 }
 
+/** Jobs in plan order, as a plan or a stored list holds them (an array is one). */
+export interface JobList {
+  readonly length: number;
+  slice(start: number, end: number): Omit<JobRecord, "status">[];
+}
+
 /** One answered (or failed) item of a job. No answer is ever silently null: failed rows carry a reason. */
 export interface ResponseRecord {
   runId: string;
@@ -137,7 +143,7 @@ export interface Store {
   setRunStatus(id: string, status: RunStatus): Promise<void>;
   saveAgents(studyId: string, agents: AgentRecord[]): Promise<void>;
   /** Inserts jobs not yet present; existing jobs (and their status) are kept. */
-  saveJobs(runId: string, jobs: Omit<JobRecord, "status">[]): Promise<void>;
+  saveJobs(runId: string, jobs: JobList): Promise<void>;
   jobs(runId: string, status?: JobStatus): Promise<JobRecord[]>;
   jobCounts(runId: string): Promise<Record<JobStatus, number>>;
   /**

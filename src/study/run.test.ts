@@ -187,12 +187,14 @@ test("a replay from the cache is exact and free: same answers, no HTTP calls, ze
     assert.equal(replay.summary!.costUsd, 0);
     const a = await rows(store, first.run.id);
     const b = await rows(store, replay.run.id);
-    assert.deepEqual(
-      b.map((r) => [r.jobId, r.item, r.answer]),
-      a.map((r) => [r.jobId, r.item, r.answer]),
-    );
-    assert.ok(a.every((r) => !r.cacheHit && (r.costUsd ?? 0) > 0));
-    assert.ok(b.every((r) => r.cacheHit && r.costUsd === 0));
+    const kept = (r: ResponseRecord) => [r.jobId, r.item, r.agentId, r.status, r.answer, r.rawText, r.model];
+    assert.deepEqual(b.map(kept), a.map(kept));
+    assert.ok(a.every((r) => !r.cacheHit && (r.costUsd ?? 0) > 0 && r.inputTokens > 0));
+    const free = (r: ResponseRecord) =>
+      [r.costUsd, r.latencyMs, r.inputTokens, r.cachedInputTokens, r.outputTokens, r.reasoningTokens].every(
+        (x) => x === 0,
+      );
+    assert.ok(b.every((r) => r.cacheHit && r.reason === null && free(r)));
     await store.close();
   });
 });

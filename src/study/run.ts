@@ -5,9 +5,10 @@ import { profileText } from "../agents/index.ts";
 import {
   Budget,
   executeRun,
+  type JobList,
   jobSeed,
+  Plan,
   type Progress,
-  planJobs,
   promptTokens,
   RateLimiter,
   RequestBuilder,
@@ -135,7 +136,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     })),
   );
   agentsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
-  const planned = planJobs({
+  const plan = new Plan({
     agentIds: agents.map((a) => a.id),
     itemIds: questions.map((q) => q.id),
     arms: spec.design.arms.map((a) => a.name),
@@ -145,12 +146,12 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   // A new run's jobs are saved while it runs (a store may do that on another thread): nothing
   // reads them before the run ends, and a response stored before its job row is still found by
   // a resumed run, which saves the plan again first. A resumed run reads them, so it waits.
-  const jobsSaved = store.saveJobs(run.id, planned);
+  const jobsSaved = store.saveJobs(run.id, plan);
   jobsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
   if (resumed) await jobsSaved;
   // A new run has done nothing yet: its pending jobs are the plan, without reading them back.
-  const pending = resumed ? await store.jobs(run.id, "pending") : planned;
-  const alreadyDone = planned.length - pending.length;
+  const pending: JobList = resumed ? await store.jobs(run.id, "pending") : plan;
+  const alreadyDone = plan.length - pending.length;
 
   const table = loadPriceTable(options.pricesFile);
   const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
@@ -176,24 +177,28 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       maxCostUsd: 0,
     };
     const requests = new RequestBuilder(requestSettings);
-    for (const job of pending) {
-      const request = requests.request(requests.keyed(job));
-      const input = promptTokens(request);
-      const output = request.maxOutputTokens ?? spec.model.max_output_tokens;
-      estimate.calls++;
-      estimate.inputTokens += input;
-      estimate.maxOutputTokens += output;
-      const cost = price({
-        inputTokens: input,
-        cachedInputTokens: 0,
-        outputTokens: output,
-        reasoningTokens: 0,
-      });
-      estimate.maxCostUsd = cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
+    // A slice at a time, so a large plan is never held whole.
+    for (let start = 0; start < pending.length; start += 8192) {
+      for (const job of pending.slice(start, start + 8192)) {
+        const request = requests.request(requests.keyed(job));
+        const input = promptTokens(request);
+        const output = request.maxOutputTokens ?? spec.model.max_output_tokens;
+        estimate.calls++;
+        estimate.inputTokens += input;
+        estimate.maxOutputTokens += output;
+        const cost = price({
+          inputTokens: input,
+          cachedInputTokens: 0,
+          outputTokens: output,
+          reasoningTokens: 0,
+        });
+        estimate.maxCostUsd =
+          cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
+      }
     }
     if (priceNote) estimate.priceNote = priceNote;
     await Promise.all([agentsSaved, jobsSaved]);
-    return { run, resumed, model, totalJobs: planned.length, alreadyDone, estimate, notes };
+    return { run, resumed, model, totalJobs: plan.length, alreadyDone, estimate, notes };
   }
 
   const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
@@ -242,7 +247,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
           ? "interrupted"
           : "interrupted";
   await store.setRunStatus(run.id, status);
-  return { run: { ...run, status }, resumed, model, totalJobs: planned.length, alreadyDone, summary, notes };
+  return { run: { ...run, status }, resumed, model, totalJobs: plan.length, alreadyDone, summary, notes };
 }
 
 function defaultConcurrency(model: LanguageModel): number {

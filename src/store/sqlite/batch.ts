@@ -10,6 +10,12 @@ export interface BatchRows {
   calls: SQLInputValue[];
   cache: SQLInputValue[];
   responses: SQLInputValue[];
+  /**
+   * Responses replayed from the cache, REPLAYED_WIDTH values a row: their status, tokens, cost
+   * and latency are the same for all (ok, nothing spent), so only what varies crosses to the
+   * writer thread and into the statement.
+   */
+  replayed: SQLInputValue[];
   /** Planned jobs (saveJobs), JOB_WIDTH values a row. */
   jobs?: SQLInputValue[];
   /** Simulated people (saveAgents), AGENT_WIDTH values a row. */
@@ -19,6 +25,11 @@ export interface BatchRows {
 const CALL_WIDTH = 13;
 const CACHE_WIDTH = 6;
 const RESPONSE_WIDTH = 17;
+const REPLAYED_WIDTH = 8;
+const INSERT_REPLAYED = `INSERT OR REPLACE INTO responses (run, seq, item, answer_json, probabilities_json,
+  raw_text, model_snapshot, created_at, status, input_tokens, cached_input_tokens, output_tokens,
+  reasoning_tokens, cost_usd, latency_ms, cache_hit) VALUES`;
+const REPLAYED_ROW = "(?,?,?,?,?,?,?,?,'ok',0,0,0,0,0,0,1)";
 export const JOB_WIDTH = 7;
 export const AGENT_WIDTH = 5;
 
@@ -68,6 +79,7 @@ export function rowCount(rows: BatchRows): number {
     rows.calls.length / CALL_WIDTH +
     rows.cache.length / CACHE_WIDTH +
     rows.responses.length / RESPONSE_WIDTH +
+    rows.replayed.length / REPLAYED_WIDTH +
     (rows.jobs?.length ?? 0) / JOB_WIDTH +
     (rows.agents?.length ?? 0) / AGENT_WIDTH
   );
@@ -107,18 +119,25 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
     );
   }
   const responses: SQLInputValue[] = [];
+  const replayed: SQLInputValue[] = [];
   for (const o of batch.outcomes) {
     const run = runNumber(o.runId);
     // Agent, arm, replicate and model are the job's and the run's, stored there once.
     for (const r of o.responses) {
+      const answer = r.answer === null ? null : JSON.stringify(r.answer);
+      const probabilities = r.probabilities ? JSON.stringify(r.probabilities) : null;
+      if (isReplayed(r)) {
+        replayed.push(run, o.seq, r.item, answer, probabilities, r.rawText, r.modelSnapshot, r.createdAt);
+        continue;
+      }
       responses.push(
         run,
         o.seq,
         r.item,
         r.status,
-        r.answer === null ? null : JSON.stringify(r.answer),
+        answer,
         r.reason,
-        r.probabilities ? JSON.stringify(r.probabilities) : null,
+        probabilities,
         r.rawText,
         r.inputTokens,
         r.cachedInputTokens,
@@ -132,7 +151,21 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
       );
     }
   }
-  return { calls, cache, responses };
+  return { calls, cache, responses, replayed };
+}
+
+/** An answer taken whole from the cache: ok, and nothing spent on it. */
+function isReplayed(r: CommitBatch["outcomes"][number]["responses"][number]): boolean {
+  return (
+    r.cacheHit &&
+    r.status === "ok" &&
+    r.costUsd === 0 &&
+    r.latencyMs === 0 &&
+    r.inputTokens === 0 &&
+    r.cachedInputTokens === 0 &&
+    r.outputTokens === 0 &&
+    r.reasoningTokens === 0
+  );
 }
 
 /** All of one or more batches in one transaction: the ledger, the cache entries and the responses. */
@@ -145,6 +178,7 @@ export function writeRows(db: DatabaseSync, statements: Statements, ...batches: 
       insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
       insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
       insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);
+      insertMany(statements, INSERT_REPLAYED, REPLAYED_WIDTH, rows.replayed, REPLAYED_ROW);
     }
   });
 }
@@ -161,29 +195,32 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   }
 }
 
-/** Inserts flat `values`, `width` to a row, ROWS_PER_STATEMENT rows per statement. */
+/**
+ * Inserts flat `values`, `width` to a row, ROWS_PER_STATEMENT rows per statement. `row` is one
+ * row's VALUES group: `width` placeholders by default; constants may stand for the other columns.
+ */
 export function insertMany(
   statements: Statements,
   head: string,
   width: number,
   values: SQLInputValue[],
+  row = `(${Array(width).fill("?").join(",")})`,
 ): void {
   const step = ROWS_PER_STATEMENT * width;
   for (let start = 0; start < values.length; start += step) {
     const chunk = values.slice(start, start + step);
-    statements.get(insertSql(head, width, chunk.length / width)).run(...chunk);
+    statements.get(insertSql(head, row, chunk.length / width)).run(...chunk);
   }
 }
 
 const insertSqls = new Map<string, string>();
 
-/** `head (?,…),(?,…)…` for `rows` rows, built once per shape (it is also the statement's key). */
-function insertSql(head: string, width: number, rows: number): string {
-  const shape = `${head}|${width}|${rows}`;
+/** `head row,row,…` for `rows` rows, built once per shape (it is also the statement's key). */
+function insertSql(head: string, row: string, rows: number): string {
+  const shape = `${head}|${row}|${rows}`;
   let sql = insertSqls.get(shape);
   if (sql === undefined) {
-    const placeholder = `(${Array(width).fill("?").join(",")})`;
-    sql = `${head} ${Array(rows).fill(placeholder).join(",")}`;
+    sql = `${head} ${Array(rows).fill(row).join(",")}`;
     insertSqls.set(shape, sql);
   }
   return sql;

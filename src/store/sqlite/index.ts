@@ -6,6 +6,7 @@ import type {
   AgentRecord,
   CachedResponse,
   CommitBatch,
+  JobList,
   JobRecord,
   JobStatus,
   ResponseRecord,
@@ -35,6 +36,8 @@ import { WriterThread } from "./writer.ts";
 
 /** Commits of at least this many rows go to the writer thread (see commit). */
 const THREAD_MIN_ROWS = 256;
+/** Planned jobs are saved this many at a time. */
+const SAVE_JOBS_SLICE = 50_000;
 
 /** position of the key in the list looked up, text, logprobs_json, model_snapshot */
 type CacheRow = [number, string, string | null, string | null];
@@ -197,23 +200,28 @@ export class SqliteStore implements Store {
     const values: SQLInputValue[] = [];
     for (const a of agents)
       values.push(studyId, a.agentId, a.source, JSON.stringify(a.attributes), a.profile);
-    await this.write({ calls: [], cache: [], responses: [], agents: values });
+    await this.write({ calls: [], cache: [], responses: [], replayed: [], agents: values });
   }
 
-  async saveJobs(runId: string, jobs: Omit<JobRecord, "status">[]): Promise<void> {
+  async saveJobs(runId: string, jobs: JobList): Promise<void> {
     const run = this.knownRunNumber(runId);
-    const values: SQLInputValue[] = [];
     // Jobs share item lists (one per item set): each list's JSON is computed once.
     const itemsJson = new Map<readonly string[], string>();
-    for (const j of jobs) {
-      let items = itemsJson.get(j.items);
-      if (items === undefined) {
-        items = JSON.stringify(j.items);
-        itemsJson.set(j.items, items);
+    const writes: Promise<void>[] = [];
+    // A slice at a time, so a large plan is never held whole; the writes queue in order.
+    for (let start = 0; start < jobs.length; start += SAVE_JOBS_SLICE) {
+      const values: SQLInputValue[] = [];
+      for (const j of jobs.slice(start, start + SAVE_JOBS_SLICE)) {
+        let items = itemsJson.get(j.items);
+        if (items === undefined) {
+          items = JSON.stringify(j.items);
+          itemsJson.set(j.items, items);
+        }
+        values.push(run, j.seq, j.jobId, j.agentId, items, j.arm, j.replicate);
       }
-      values.push(run, j.seq, j.jobId, j.agentId, items, j.arm, j.replicate);
+      writes.push(this.write({ calls: [], cache: [], responses: [], replayed: [], jobs: values }));
     }
-    await this.write({ calls: [], cache: [], responses: [], jobs: values });
+    await Promise.all(writes);
   }
 
   async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
