@@ -38,13 +38,39 @@ export function cacheKey(model: LanguageModel, request: ModelRequest): string {
 }
 
 export function cacheKeyOf(model: LanguageModel, parts: KeyParts): string {
-  let text = `${model.id}\u0000${parts.temperature ?? "-"}|${parts.maxOutputTokens ?? "-"}|${parts.seed ?? "-"}|${parts.topLogprobs ?? "-"}|${parts.schemaDigest}\u0000${parts.messages}`;
-  if (model.kind !== "llm" && parts.subject) {
+  return new KeyTemplate(model, parts).key(parts.seed, parts.messages, "", parts.subject);
+}
+
+/**
+ * The text a cache key hashes, with what is the same for many calls (model, parameters, schema)
+ * joined once: a run keys each job by adding only its seed, its messages' digests and, for
+ * models that read the subject, who it is.
+ */
+export class KeyTemplate {
+  private readonly head: string;
+  private readonly mid: string;
+  private readonly readsSubject: boolean;
+
+  constructor(model: LanguageModel, fixed: Omit<KeyParts, "seed" | "messages" | "subject">) {
+    this.head = `${model.id}\u0000${fixed.temperature ?? "-"}|${fixed.maxOutputTokens ?? "-"}|`;
+    this.mid = `|${fixed.topLogprobs ?? "-"}|${fixed.schemaDigest}\u0000`;
     // The profile text already renders the attributes; the person's id is what can differ.
-    text += `\u0000subject\u0000${parts.subject.agentId}\u0000${parts.subject.replicate}`;
+    this.readsSubject = model.kind !== "llm";
   }
-  // 128 bits (22 base64url characters): collision-free in practice and a compact index key.
-  return hash("sha256", text, "base64url").slice(0, 22);
+
+  /** The key of a call with this seed and these messages (`messages` + `moreMessages`, as KeyParts.messages). */
+  key(
+    seed: number | undefined,
+    messages: string,
+    moreMessages: string,
+    subject?: KeyParts["subject"],
+  ): string {
+    let text = this.head + (seed ?? "-") + this.mid + messages + moreMessages;
+    if (this.readsSubject && subject)
+      text += `\u0000subject\u0000${subject.agentId}\u0000${subject.replicate}`;
+    // 128 bits (22 base64url characters): collision-free in practice and a compact index key.
+    return hash("sha256", text, "base64url").slice(0, 22);
+  }
 }
 
 /** 256-bit digest of one part of a request (a message's text, a schema's JSON). */

@@ -65,9 +65,11 @@ const WRITE_BATCH = 2048;
 const PREPARE_CHUNK = 8192;
 const CHECKED_PER_QUESTION_SET = 4096;
 
-interface Prepared extends KeyedJob {
+/** A job for a worker: the cache could not answer it, or answered it with an invalid reply. */
+interface Queued {
+  keyed: KeyedJob;
   /** The cache was already asked for this request and had nothing. */
-  prefetched: boolean;
+  missed: boolean;
 }
 
 /**
@@ -217,11 +219,6 @@ export async function executeRun(ctx: RunContext, pending: JobList): Promise<Run
   };
 
   const requests = new RequestBuilder(ctx);
-  const prepare = (job: PlannedJob): Prepared => {
-    const keyed = requests.keyed(job) as Prepared;
-    keyed.prefetched = false;
-    return keyed;
-  };
 
   /**
    * Checked replies per question set, by text. Closed questions draw few distinct replies, so a
@@ -245,7 +242,7 @@ export async function executeRun(ctx: RunContext, pending: JobList): Promise<Run
   };
 
   /** A cache hit whose answer is valid finishes here, synchronously; false sends the job to a worker. */
-  const finishFromCache = (p: Prepared, cached: CachedResponse): boolean => {
+  const finishFromCache = (p: KeyedJob, cached: CachedResponse): boolean => {
     const parsed = check(p.questions, cached);
     if (parsed.problems.length > 0) return false;
     progress.cacheHits++;
@@ -253,10 +250,10 @@ export async function executeRun(ctx: RunContext, pending: JobList): Promise<Run
     return true;
   };
 
-  const runJob = async (prepared: Prepared): Promise<void> => {
-    const { job, questions, key, prefetched } = prepared;
+  const runJob = async ({ keyed, missed }: Queued): Promise<void> => {
+    const { job, questions, key } = keyed;
     // Built only now: a job the cache answered never needed its prompt.
-    let request = requests.request(prepared);
+    let request = requests.request(keyed);
     const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
     const maxRepairs = ctx.maxRepairs ?? 2;
     let lastProblems = "";
@@ -269,7 +266,7 @@ export async function executeRun(ctx: RunContext, pending: JobList): Promise<Run
           job,
           request,
           repair === 0 ? "answer" : "repair",
-          repair === 0 && prefetched,
+          repair === 0 && missed,
           repair === 0 ? key : undefined,
         );
       } catch (error) {
@@ -301,25 +298,24 @@ export async function executeRun(ctx: RunContext, pending: JobList): Promise<Run
   // Jobs are prepared in chunks: one batched cache lookup per chunk, hits finished at once, and
   // only misses queued for the workers. A job stopped by the budget or Ctrl-C stays pending.
   let next = 0;
-  const queue: Prepared[] = [];
+  const queue: Queued[] = [];
   let refilling: Promise<void> | null = null;
   const refill = async () => {
     while (queue.length === 0 && next < pending.length && stoppedBy === null && !ctx.stop?.aborted) {
-      const chunk = pending.slice(next, next + PREPARE_CHUNK).map(prepare);
+      const chunk = pending.slice(next, next + PREPARE_CHUNK).map((job) => requests.keyed(job));
       next += chunk.length;
       const hits = await ctx.store.cacheGet(chunk.map((p) => p.key));
       for (let i = 0; i < chunk.length; i++) {
-        const p = chunk[i];
         const cached = hits[i];
-        p.prefetched = !cached;
-        if (!cached || !finishFromCache(p, cached)) queue.push(p);
+        if (!cached) queue.push({ keyed: chunk[i], missed: true });
+        else if (!finishFromCache(chunk[i], cached)) queue.push({ keyed: chunk[i], missed: false });
       }
       // A chunk the cache answered whole involves no I/O wait: without yielding here a long replay
       // would hold the event loop, so neither Ctrl-C nor the progress display could run.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
-  const take = async (): Promise<Prepared | undefined> => {
+  const take = async (): Promise<Queued | undefined> => {
     for (;;) {
       if (queue.length > 0) return queue.shift();
       // Another worker is preparing the next chunk: wait for it rather than concluding we are done.
@@ -341,10 +337,10 @@ export async function executeRun(ctx: RunContext, pending: JobList): Promise<Run
         stoppedBy = "interrupt";
         break;
       }
-      const prepared = await take();
-      if (!prepared) break;
+      const queued = await take();
+      if (!queued) break;
       try {
-        await runJob(prepared);
+        await runJob(queued);
       } catch (error) {
         if (error instanceof BudgetExhausted) stoppedBy ??= "budget";
         else if (error instanceof Interrupted) stoppedBy ??= "interrupt";

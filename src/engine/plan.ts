@@ -24,7 +24,8 @@ export interface PlanInput {
  */
 export class Plan implements JobList {
   readonly length: number;
-  private readonly input: PlanInput;
+  /** What the plan is made from: enough to make it again (a store may save it in this form). */
+  readonly input: PlanInput;
   /** The item sets, each one array shared by all its jobs (consumers key work on it). */
   private readonly itemSets: string[][] = [];
   private readonly itemSetIds: string[];

@@ -127,3 +127,26 @@ test("a job for an unknown person or item is an error naming it", () => {
   assert.throws(() => builder.keyed(job), /unknown agent "nobody"/);
   assert.throws(() => builder.keyed({ ...job, agentId: "a1", items: ["q9"] }), /unknown item "q9"/);
 });
+
+test("cache keys stay what they were: a stored answer is found again after an upgrade", () => {
+  // Literal keys computed by the release that introduced this key format. If this fails, the
+  // format changed and every cached answer would be paid for again: that needs a migration note.
+  const request = {
+    messages: [
+      { role: "system" as const, content: "You are a person." },
+      { role: "user" as const, content: "Do you favor X? Answer A or B." },
+    ],
+    seed: 42,
+    temperature: 0.7,
+    maxOutputTokens: 50,
+    schema: { name: "answers", schema: { type: "object", properties: { a: { type: "string" } } } },
+    subject: { agentId: "p/7", replicate: 2, attributes: {}, items: [] },
+  };
+  const named = (id: string, kind: LanguageModel["kind"]) => ({ ...model(kind), id });
+  assert.equal(cacheKey(named("openai:gpt-4o-mini", "llm"), request), "DR9HllWsJdy3ondf3dqHxS");
+  assert.equal(cacheKey(named("baseline:demographic", "baseline"), request), "26MKro7gRt3WxTY5XPqe56");
+  assert.equal(
+    cacheKey(named("openai:gpt-4o-mini", "llm"), { messages: request.messages }),
+    "ZHIKXpnJu05-y2jFW_XwnW",
+  );
+});

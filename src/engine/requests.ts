@@ -1,7 +1,7 @@
 import type { Question } from "../instruments/types.ts";
 import { joinRequest, type QuestionRequest, questionRequest, systemPrompt } from "../llm/index.ts";
 import type { LanguageModel, ModelRequest, Subject } from "../llm/types.ts";
-import { cacheKeyOf, messageDigest, schemaDigest } from "./cache-key.ts";
+import { KeyTemplate, messageDigest, schemaDigest } from "./cache-key.ts";
 import type { PlannedJob } from "./plan.ts";
 
 export interface RequestSettings {
@@ -31,7 +31,9 @@ export interface KeyedJob {
 
 interface QuestionPart {
   request: QuestionRequest;
-  schemaDigest: string;
+  /** What every job's key shares; each adds its seed, its system prompt's digest and who it is. */
+  keys: KeyTemplate;
+  /** The user message's digest, after the system prompt's: `\u0000user\u0001…`. */
   userDigest: string;
   subjectItems: Subject["items"];
 }
@@ -58,15 +60,7 @@ export class RequestBuilder {
     const questions = this.questionsOf(job.items);
     const part = this.partOf(questions, job.arm);
     const seed = this.s.seedFor(job.agentId, job.replicate);
-    const key = cacheKeyOf(this.s.model, {
-      temperature: this.s.temperature,
-      maxOutputTokens: part.request.maxOutputTokens ?? this.s.maxOutputTokens,
-      seed,
-      topLogprobs: part.request.topLogprobs,
-      schemaDigest: part.schemaDigest,
-      messages: `${this.systemDigestOf(job.agentId)}\u0000${part.userDigest}`,
-      subject: job,
-    });
+    const key = part.keys.key(seed, this.systemDigestOf(job.agentId), part.userDigest, job);
     return { job, questions, key, seed, part };
   }
 
@@ -112,8 +106,13 @@ export class RequestBuilder {
       const request = questionRequest(questions, this.s.mode, this.s.arms.get(arm) || undefined);
       part = {
         request,
-        schemaDigest: request.schema ? schemaDigest(request.schema) : "",
-        userDigest: messageDigest("user", request.user),
+        keys: new KeyTemplate(this.s.model, {
+          temperature: this.s.temperature,
+          maxOutputTokens: request.maxOutputTokens ?? this.s.maxOutputTokens,
+          topLogprobs: request.topLogprobs,
+          schemaDigest: request.schema ? schemaDigest(request.schema) : "",
+        }),
+        userDigest: `\u0000${messageDigest("user", request.user)}`,
         subjectItems: questions.map((q) => ({ id: q.id, options: q.options })),
       };
       byArm.set(arm, part);

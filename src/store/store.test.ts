@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { after, test } from "node:test";
+import { Plan } from "../engine/plan.ts";
 import { UserError } from "../errors/index.ts";
 import { openStore, type ResponseRecord, type RunRecord } from "./index.ts";
 import { migrations } from "./sqlite/migrations.ts";
@@ -324,5 +325,32 @@ test("large batches commit on the writer thread: in order, atomically, readable 
     /CHECK constraint failed/,
   );
   assert.deepEqual(await store.cacheGet(["new-j0"]), [undefined]);
+  await store.close();
+});
+
+test("a plan is saved as what it is made from, and its jobs read back as planned, large or small", async () => {
+  const store = openStore(join(dir, "plan.db"));
+  await store.saveStudy({ id: "v1", name: "s", spec: {}, createdAt: "t" });
+  for (const [runId, people] of [
+    ["small", 3],
+    ["large", 700],
+  ] as const) {
+    await store.openRun({ ...run, id: runId });
+    const plan = new Plan({
+      agentIds: Array.from({ length: people }, (_, i) => `p${i}`),
+      itemIds: ["q1", "q2", "q3"],
+      arms: ["control", "treated"],
+      replicates: 2,
+      itemsPerCall: 2,
+    });
+    await store.saveJobs(runId, plan);
+    await store.saveJobs(runId, plan); // planning again adds nothing
+    const stored = await store.jobs(runId);
+    assert.equal(stored.length, people * 2 * 2 * 2);
+    assert.deepEqual(
+      stored,
+      plan.slice(0, plan.length).map((j) => ({ ...j, status: "pending" })),
+    );
+  }
   await store.close();
 });

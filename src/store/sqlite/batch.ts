@@ -1,5 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import type { CommitBatch } from "../types.ts";
+import { Plan, type PlanInput } from "../../engine/plan.ts";
+import type { CommitBatch, JobRecord } from "../types.ts";
 
 /**
  * What a commit writes, as flat value lists (one per table, `width` values a row): built on the
@@ -18,6 +19,11 @@ export interface BatchRows {
   replayed: SQLInputValue[];
   /** Planned jobs (saveJobs), JOB_WIDTH values a row. */
   jobs?: SQLInputValue[];
+  /**
+   * A whole plan (saveJobs of a Plan), as what it is made from: its rows are made where they are
+   * written, so the main thread neither makes nor copies them.
+   */
+  plan?: { run: number; input: PlanInput };
   /** Simulated people (saveAgents), AGENT_WIDTH values a row. */
   agents?: SQLInputValue[];
 }
@@ -38,6 +44,7 @@ export const AGENT_WIDTH = 5;
  * JavaScript/SQLite boundary than one statement per row.
  */
 const ROWS_PER_STATEMENT = 32;
+const PLAN_SLICE = 8192;
 
 /**
  * WAL with synchronous=NORMAL keeps every committed row through a process crash (kill -9); only
@@ -81,6 +88,7 @@ export function rowCount(rows: BatchRows): number {
     rows.responses.length / RESPONSE_WIDTH +
     rows.replayed.length / REPLAYED_WIDTH +
     (rows.jobs?.length ?? 0) / JOB_WIDTH +
+    (rows.plan ? new Plan(rows.plan.input).length : 0) +
     (rows.agents?.length ?? 0) / AGENT_WIDTH
   );
 }
@@ -168,6 +176,21 @@ function isReplayed(r: CommitBatch["outcomes"][number]["responses"][number]): bo
   );
 }
 
+/** Rows of planned jobs; jobs share item lists (one per item set), so each list's JSON is made once. */
+export function jobValues(run: number, jobs: Omit<JobRecord, "status">[]): SQLInputValue[] {
+  const values: SQLInputValue[] = [];
+  const itemsJson = new Map<readonly string[], string>();
+  for (const j of jobs) {
+    let items = itemsJson.get(j.items);
+    if (items === undefined) {
+      items = JSON.stringify(j.items);
+      itemsJson.set(j.items, items);
+    }
+    values.push(run, j.seq, j.jobId, j.agentId, items, j.arm, j.replicate);
+  }
+  return values;
+}
+
 /** All of one or more batches in one transaction: the ledger, the cache entries and the responses. */
 export function writeRows(db: DatabaseSync, statements: Statements, ...batches: BatchRows[]): void {
   transaction(db, () => {
@@ -175,6 +198,13 @@ export function writeRows(db: DatabaseSync, statements: Statements, ...batches: 
       if (rows.agents)
         insertMany(statements, "INSERT OR IGNORE INTO agents VALUES", AGENT_WIDTH, rows.agents);
       if (rows.jobs) insertMany(statements, "INSERT OR IGNORE INTO jobs VALUES", JOB_WIDTH, rows.jobs);
+      if (rows.plan) {
+        const plan = new Plan(rows.plan.input);
+        for (let start = 0; start < plan.length; start += PLAN_SLICE) {
+          const values = jobValues(rows.plan.run, plan.slice(start, start + PLAN_SLICE));
+          insertMany(statements, "INSERT OR IGNORE INTO jobs VALUES", JOB_WIDTH, values);
+        }
+      }
       insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
       insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
       insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { Plan } from "../../engine/plan.ts";
 import { UserError } from "../../errors/index.ts";
 import type {
   AgentRecord,
@@ -19,6 +20,7 @@ import type {
 import {
   type BatchRows,
   batchRows,
+  jobValues,
   openDatabase,
   rowCount,
   Statements,
@@ -36,8 +38,6 @@ import { WriterThread } from "./writer.ts";
 
 /** Commits of at least this many rows go to the writer thread (see commit). */
 const THREAD_MIN_ROWS = 256;
-/** Planned jobs are saved this many at a time. */
-const SAVE_JOBS_SLICE = 50_000;
 
 /** position of the key in the list looked up, text, logprobs_json, model_snapshot */
 type CacheRow = [number, string, string | null, string | null];
@@ -205,23 +205,10 @@ export class SqliteStore implements Store {
 
   async saveJobs(runId: string, jobs: JobList): Promise<void> {
     const run = this.knownRunNumber(runId);
-    // Jobs share item lists (one per item set): each list's JSON is computed once.
-    const itemsJson = new Map<readonly string[], string>();
-    const writes: Promise<void>[] = [];
-    // A slice at a time, so a large plan is never held whole; the writes queue in order.
-    for (let start = 0; start < jobs.length; start += SAVE_JOBS_SLICE) {
-      const values: SQLInputValue[] = [];
-      for (const j of jobs.slice(start, start + SAVE_JOBS_SLICE)) {
-        let items = itemsJson.get(j.items);
-        if (items === undefined) {
-          items = JSON.stringify(j.items);
-          itemsJson.set(j.items, items);
-        }
-        values.push(run, j.seq, j.jobId, j.agentId, items, j.arm, j.replicate);
-      }
-      writes.push(this.write({ calls: [], cache: [], responses: [], replayed: [], jobs: values }));
-    }
-    await Promise.all(writes);
+    const none = { calls: [], cache: [], responses: [], replayed: [] };
+    // A plan goes as what it is made from; its rows are made where they are written.
+    if (jobs instanceof Plan) return this.write({ ...none, plan: { run, input: jobs.input } });
+    await this.write({ ...none, jobs: jobValues(run, jobs.slice(0, jobs.length)) });
   }
 
   async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
