@@ -390,6 +390,12 @@ function humanName(attr: { key: string; name: string }): string {
   return Object.hasOwn(GSS_NAMES, attr.key) ? GSS_NAMES[attr.key] : attr.name.trim().replace(/[_\s]+/g, " ");
 }
 
+// A loop rather than keys.some(…): this runs for every renderer of every person.
+function hasAny(attrs: Map<string, unknown>, keys: string[]): boolean {
+  for (const k of keys) if (attrs.has(k)) return true;
+  return false;
+}
+
 /**
  * The agent's profile in the first person. Persona text comes first, as written; then one
  * sentence per known attribute (GSS and agent-bank vocabularies, any spelling of their values),
@@ -408,17 +414,17 @@ export function profileText(agent: Agent): string {
   const ageSex = ageSexSentence(get, used);
   if (ageSex) parts.push(ageSex);
   for (const r of RENDERERS) {
-    if (!r.keys.some((k) => attrs.has(k))) continue;
+    if (!hasAny(attrs, r.keys)) continue;
     const text = r.render(get);
     if (text === null) continue; // unrecognized value: rendered generically below
     for (const k of r.keys) used.add(k);
     if (text !== "") parts.push(text);
   }
-  const rest = [...attrs.entries()]
-    .filter(([key]) => !used.has(key))
-    .map(([key, a]) => sentence(`My ${humanName({ key, name: a.name })}: ${a.value}`))
-    .sort();
-  parts.push(...rest);
+  const rest: string[] = [];
+  for (const [key, a] of attrs) {
+    if (!used.has(key)) rest.push(sentence(`My ${humanName({ key, name: a.name })}: ${a.value}`));
+  }
+  parts.push(...rest.sort());
   const attributesText = parts.join(" ");
   const persona = agent.persona?.trim() ?? "";
   if (persona && attributesText) return `${persona}\n\n${attributesText}`;

@@ -29,6 +29,7 @@ export class Plan implements JobList {
   /** The item sets, each one array shared by all its jobs (consumers key work on it). */
   private readonly itemSets: string[][] = [];
   private readonly itemSetIds: string[];
+  private readonly idSuffixes: string[] = [];
 
   constructor(input: PlanInput) {
     this.input = input;
@@ -50,8 +51,12 @@ export class Plan implements JobList {
       const armAt = Math.floor(agentAt / agentIds.length);
       const arm = arms[armAt % arms.length];
       const replicate = Math.floor(armAt / arms.length) + 1;
+      // The id after the person is shared by every person's job for this item set, arm and
+      // replicate: made once, not once a job.
+      const at = armAt * sets + set;
+      this.idSuffixes[at] ??= jobIdSuffix(this.itemSetIds[set], arm, replicate);
       jobs.push({
-        jobId: jobId(agentId, this.itemSetIds[set], arm, replicate),
+        jobId: agentId + this.idSuffixes[at],
         seq,
         agentId,
         items: this.itemSets[set],
@@ -64,12 +69,13 @@ export class Plan implements JobList {
 }
 
 /**
- * A job's id: `AGENT/ITEM+ITEM/ARM/rREPLICATE` (itemSet is the items joined by "+"). Item ids and
+ * A job's id is `AGENT/ITEM+ITEM/ARM/rREPLICATE`: the person's id, then this (itemSet is the items
+ * joined by "+"). Item ids and
  * arm names cannot hold "/" or "+" (the spec allows letters, digits and _ . : -), so reading from
  * the right is unambiguous even when an agent id from a data file holds a "/".
  */
-function jobId(agentId: string, itemSet: string, arm: string, replicate: number): string {
-  return `${agentId}/${itemSet}/${arm}/r${replicate}`;
+function jobIdSuffix(itemSet: string, arm: string, replicate: number): string {
+  return `/${itemSet}/${arm}/r${replicate}`;
 }
 
 /**

@@ -59,7 +59,7 @@ export class RequestBuilder {
   keyed(job: PlannedJob): KeyedJob {
     const questions = this.questionsOf(job.items);
     const part = this.partOf(questions, job.arm);
-    const seed = this.s.seedFor(job.agentId, job.replicate);
+    const seed = this.seedOf(job.agentId, job.replicate);
     const key = part.keys.key(seed, this.systemDigestOf(job.agentId), part.userDigest, job);
     return { job, questions, key, seed, part };
   }
@@ -78,6 +78,17 @@ export class RequestBuilder {
     };
     if (this.s.temperature !== undefined) request.temperature = this.s.temperature;
     return request;
+  }
+
+  // Jobs come in plan order, where a person's item sets follow one another: one seed serves them.
+  private lastSeed = { agentId: "", replicate: 0, seed: 0 };
+
+  private seedOf(agentId: string, replicate: number): number {
+    const last = this.lastSeed;
+    if (last.agentId !== agentId || last.replicate !== replicate) {
+      this.lastSeed = { agentId, replicate, seed: this.s.seedFor(agentId, replicate) };
+    }
+    return this.lastSeed.seed;
   }
 
   private agent(agentId: string) {
