@@ -200,7 +200,7 @@ export class SqliteStore implements Store {
     const values: SQLInputValue[] = [];
     for (const a of agents)
       values.push(studyId, a.agentId, a.source, JSON.stringify(a.attributes), a.profile);
-    await this.write({ calls: [], cache: [], responses: [], replayed: [], agents: values });
+    return this.write({ calls: [], cache: [], responses: [], replayed: [], agents: values });
   }
 
   async saveJobs(runId: string, jobs: JobList): Promise<void> {
@@ -208,7 +208,7 @@ export class SqliteStore implements Store {
     const none = { calls: [], cache: [], responses: [], replayed: [] };
     // A plan goes as what it is made from; its rows are made where they are written.
     if (jobs instanceof Plan) return this.write({ ...none, plan: { run, input: jobs.input } });
-    await this.write({ ...none, jobs: jobValues(run, jobs.slice(0, jobs.length)) });
+    return this.write({ ...none, jobs: jobValues(run, jobs.slice(0, jobs.length)) });
   }
 
   async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
@@ -254,7 +254,10 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     if (batch.calls.length + batch.cache.length + batch.outcomes.length === 0) return;
-    await this.write(batchRows(batch, this.knownRunNumber));
+    // Returned, not awaited: an awaiting frame would keep the batch alive until the writer thread
+    // commits it, and a replay keeps a dozen batches in flight (they were most of what young-space
+    // garbage collections had to copy).
+    return this.write(batchRows(batch, this.knownRunNumber));
   }
 
   /**
@@ -269,7 +272,7 @@ export class SqliteStore implements Store {
       return;
     }
     this.writer ??= new WriterThread(this.path);
-    await this.writer.commit(rows);
+    return this.writer.commit(rows); // not awaited, so the rows are not kept (see commit)
   }
 
   async spending(runId: string): Promise<Spending> {
