@@ -67,11 +67,11 @@ test("a fresh database is migrated to the latest schema, and reopening keeps the
   assert.equal(v.v, migrations.length);
 });
 
-test("a database from before readable job ids keeps its runs resumable, and its old cache aside", async () => {
-  const path = join(dir, "v2.db");
+/** A database as an older Populace left it: schema `version`, with study v1 and its run r1. */
+function databaseAtVersion(path: string, version: number): DatabaseSync {
   const db = new DatabaseSync(path);
   db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)");
-  for (const [i, sql] of migrations.slice(0, 2).entries()) {
+  for (const [i, sql] of migrations.slice(0, version).entries()) {
     db.exec(sql);
     db.prepare("INSERT INTO schema_migrations VALUES (?, 't')").run(i + 1);
   }
@@ -79,6 +79,12 @@ test("a database from before readable job ids keeps its runs resumable, and its 
   db.prepare(
     "INSERT INTO runs VALUES ('r1', 'v1', 's', 'm', 'llm', 'generate', 'completed', 't', 't', '/studies')",
   ).run();
+  return db;
+}
+
+test("a database from before readable job ids keeps its runs resumable, and its old cache aside", async () => {
+  const path = join(dir, "v2.db");
+  const db = databaseAtVersion(path, 2);
   const old = "3f9a0c2b7d1e4a5b6c7d";
   db.prepare("INSERT INTO jobs VALUES ('r1', ?, 'p/7', '[\"q1\",\"q2\"]', 'treated', 2, 0)").run(old);
   db.prepare("INSERT INTO jobs VALUES ('r1', 'ffff', 'p8', '[\"q1\",\"q2\"]', 'treated', 2, 1)").run();
@@ -132,16 +138,7 @@ test("a database from before readable job ids keeps its runs resumable, and its 
 
 test("an upgrade that would drop a stored response is refused, and the database left as it was", () => {
   const path = join(dir, "orphan.db");
-  const db = new DatabaseSync(path);
-  db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)");
-  for (const [i, sql] of migrations.slice(0, 4).entries()) {
-    db.exec(sql);
-    db.prepare("INSERT INTO schema_migrations VALUES (?, 't')").run(i + 1);
-  }
-  db.prepare("INSERT INTO studies VALUES ('v1', 's', '{}', 't')").run();
-  db.prepare(
-    "INSERT INTO runs VALUES ('r1', 'v1', 's', 'm', 'llm', 'generate', 'completed', 't', 't', NULL)",
-  ).run();
+  const db = databaseAtVersion(path, 4);
   // A response whose job row is missing: carrying it over would need a plan position it lacks.
   db.prepare(
     `INSERT INTO responses VALUES ('r1', 'gone/q1/control/r1', 'q1', 'gone', 'control', 1, 'm', 'ok',
