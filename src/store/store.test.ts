@@ -124,6 +124,16 @@ test("a database from before readable job ids keeps its runs resumable, and its 
   );
   assert.deepEqual(await store.spending("r1"), { calls: 1, usd: 1, inputTokens: 2, outputTokens: 2 });
   assert.deepEqual(await store.cacheGet(["oldkey"]), [undefined], "old keys are never looked up");
+  // A run started after the upgrade gets a number of its own: its jobs do not mix with r1's.
+  await store.openRun({ ...run, id: "r2" });
+  await store.saveJobs("r2", [
+    { jobId: "x", seq: 0, agentId: "p9", items: ["q1"], arm: "control", replicate: 1 },
+  ]);
+  assert.deepEqual(
+    (await store.jobs("r2")).map((j) => j.jobId),
+    ["x"],
+  );
+  assert.equal((await store.jobs("r1")).length, 2);
   await store.close();
   const look = new DatabaseSync(path);
   const kept = look.prepare("SELECT COUNT(*) AS n FROM cache_v1").get() as { n: number };

@@ -1,6 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { Plan, type PlanInput } from "../../engine/plan.ts";
-import type { CommitBatch, JobRecord } from "../types.ts";
+import type { CommitBatch, JobRecord, ResponseRecord } from "../types.ts";
 
 /**
  * What a commit writes, as flat value lists (one per table, `width` values a row): built on the
@@ -162,11 +162,12 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
   return { calls, cache, responses, replayed };
 }
 
-/** An answer taken whole from the cache: ok, and nothing spent on it. */
-function isReplayed(r: CommitBatch["outcomes"][number]["responses"][number]): boolean {
+/** An answer taken whole from the cache: ok, and nothing spent on it (the columns INSERT_REPLAYED fixes). */
+function isReplayed(r: ResponseRecord): boolean {
   return (
     r.cacheHit &&
     r.status === "ok" &&
+    r.reason === null &&
     r.costUsd === 0 &&
     r.latencyMs === 0 &&
     r.inputTokens === 0 &&

@@ -66,12 +66,13 @@ export const migrations: string[] = [
   // Jobs and responses are keyed by (run number, plan position) in clustered (WITHOUT ROWID)
   // tables, and a response no longer repeats what its job and run say (agent, arm, replicate,
   // model): a replayed job wrote four B-tree entries of ~250 bytes, now two of ~110, which halves
-  // the writer's time per job. Runs get a stable number for this (an INTEGER PRIMARY KEY, which
-  // VACUUM keeps). Every row is carried over: a job without its run, or a response without its
-  // job, would fail NOT NULL and roll the migration back rather than be dropped.
+  // the writer's time per job. Runs get a stable number for this: an INTEGER PRIMARY KEY, which
+  // VACUUM keeps, and AUTOINCREMENT, so a deleted run's number never keys a new run's rows. Every
+  // row is carried over: a job without its run, or a response without its job, would fail
+  // NOT NULL and roll the migration back rather than be dropped.
   `CREATE TABLE runs_v5 (
-     num INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, study_id TEXT NOT NULL REFERENCES studies(id),
-     study_name TEXT NOT NULL, model_id TEXT NOT NULL, model_kind TEXT NOT NULL, mode TEXT NOT NULL,
+     num INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+     study_id TEXT NOT NULL REFERENCES studies(id), study_name TEXT NOT NULL, model_id TEXT NOT NULL, model_kind TEXT NOT NULL, mode TEXT NOT NULL,
      status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, spec_dir TEXT
    );
    INSERT INTO runs_v5 (id, study_id, study_name, model_id, model_kind, mode, status, created_at,
