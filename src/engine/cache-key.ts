@@ -2,21 +2,17 @@ import { hash } from "node:crypto";
 import type { LanguageModel, ModelRequest } from "../llm/types.ts";
 
 /**
- * A request as its cache key sees it: the parameters, plus digests of the schema and of each
- * message. Keying on digests of the parts (a Merkle hash) keeps the key a function of the exact
- * content, while letting a run digest each person's system prompt and each question block once
- * instead of rehashing them in every call.
+ * What a cache key takes from a request besides its seed, messages and subject. The key hashes
+ * digests of the schema and of each message (a Merkle hash): still a function of the exact
+ * content, while a run digests each person's system prompt and each question block once instead
+ * of rehashing them in every call.
  */
-export interface KeyParts {
+export interface KeyFixed {
   temperature?: number;
   maxOutputTokens?: number;
-  seed?: number;
   topLogprobs?: number;
-  /** partDigest of the schema's JSON (schemaText), or "" without a schema. */
+  /** Digest of the schema's JSON (schemaDigest), or "" without a schema. */
   schemaDigest: string;
-  /** `role\u0001digest` per message, joined by \u0000. */
-  messages: string;
-  subject?: { agentId: string; replicate: number };
 }
 
 /**
@@ -26,19 +22,14 @@ export interface KeyParts {
  * different people to them.
  */
 export function cacheKey(model: LanguageModel, request: ModelRequest): string {
-  return cacheKeyOf(model, {
+  const fixed = {
     temperature: request.temperature,
     maxOutputTokens: request.maxOutputTokens,
-    seed: request.seed,
     topLogprobs: request.topLogprobs,
     schemaDigest: request.schema ? schemaDigest(request.schema) : "",
-    messages: request.messages.map((m) => messageDigest(m.role, m.content)).join("\u0000"),
-    subject: request.subject,
-  });
-}
-
-export function cacheKeyOf(model: LanguageModel, parts: KeyParts): string {
-  return new KeyTemplate(model, parts).key(parts.seed, parts.messages, "", parts.subject);
+  };
+  const messages = request.messages.map((m) => messageDigest(m.role, m.content)).join("\u0000");
+  return new KeyTemplate(model, fixed).key(request.seed, messages, "", request.subject);
 }
 
 /**
@@ -51,19 +42,23 @@ export class KeyTemplate {
   private readonly mid: string;
   private readonly readsSubject: boolean;
 
-  constructor(model: LanguageModel, fixed: Omit<KeyParts, "seed" | "messages" | "subject">) {
+  constructor(model: LanguageModel, fixed: KeyFixed) {
     this.head = `${model.id}\u0000${fixed.temperature ?? "-"}|${fixed.maxOutputTokens ?? "-"}|`;
     this.mid = `|${fixed.topLogprobs ?? "-"}|${fixed.schemaDigest}\u0000`;
     // The profile text already renders the attributes; the person's id is what can differ.
     this.readsSubject = model.kind !== "llm";
   }
 
-  /** The key of a call with this seed and these messages (`messages` + `moreMessages`, as KeyParts.messages). */
+  /**
+   * The key of a call with this seed and these messages: `role\u0001digest` per message, joined by
+   * \u0000, given in two pieces (`messages` + `moreMessages`) so a caller holding them apart need
+   * not join them first.
+   */
   key(
     seed: number | undefined,
     messages: string,
     moreMessages: string,
-    subject?: KeyParts["subject"],
+    subject?: { agentId: string; replicate: number },
   ): string {
     let text = this.head + (seed ?? "-") + this.mid + messages + moreMessages;
     if (this.readsSubject && subject)

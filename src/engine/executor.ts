@@ -253,7 +253,7 @@ export async function executeRun(ctx: RunContext, pending: JobList): Promise<Run
   const runJob = async ({ keyed, missed }: Queued): Promise<void> => {
     const { job, questions, key } = keyed;
     // Built only now: a job the cache answered never needed its prompt.
-    let request = requests.request(keyed);
+    let request = requests.request(job);
     const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
     const maxRepairs = ctx.maxRepairs ?? 2;
     let lastProblems = "";

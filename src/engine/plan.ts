@@ -70,9 +70,9 @@ export class Plan implements JobList {
 
 /**
  * A job's id is `AGENT/ITEM+ITEM/ARM/rREPLICATE`: the person's id, then this (itemSet is the items
- * joined by "+"). Item ids and
- * arm names cannot hold "/" or "+" (the spec allows letters, digits and _ . : -), so reading from
- * the right is unambiguous even when an agent id from a data file holds a "/".
+ * joined by "+"). Item ids and arm names cannot hold "/" or "+" (the spec allows letters, digits
+ * and _ . : -), so reading from the right is unambiguous even when an agent id from a data file
+ * holds a "/".
  */
 function jobIdSuffix(itemSet: string, arm: string, replicate: number): string {
   return `/${itemSet}/${arm}/r${replicate}`;

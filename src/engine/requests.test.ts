@@ -68,7 +68,7 @@ for (const [label, over, itemIds, perCall] of cases) {
     const keys = new Set<string>();
     for (const job of jobs(itemIds, perCall)) {
       const keyed = builder.keyed(job);
-      const request = builder.request(keyed);
+      const request = builder.request(job);
       assert.equal(keyed.key, cacheKey(s.model, request), job.jobId);
       // The request is what the elicitation layer builds, with the run's settings on top.
       const built = buildRequest({

@@ -25,8 +25,6 @@ export interface KeyedJob {
   job: PlannedJob;
   questions: Question[];
   key: string;
-  seed: number;
-  part: QuestionPart;
 }
 
 interface QuestionPart {
@@ -61,11 +59,13 @@ export class RequestBuilder {
     const part = this.partOf(questions, job.arm);
     const seed = this.seedOf(job.agentId, job.replicate);
     const key = part.keys.key(seed, this.systemDigestOf(job.agentId), part.userDigest, job);
-    return { job, questions, key, seed, part };
+    return { job, questions, key };
   }
 
-  /** The job's first request, in full. */
-  request({ job, part, seed }: KeyedJob): ModelRequest {
+  /** The job's first request, in full (its parts are those keyed() made, found again). */
+  request(job: PlannedJob): ModelRequest {
+    const part = this.partOf(this.questionsOf(job.items), job.arm);
+    const seed = this.seedOf(job.agentId, job.replicate);
     const agent = this.agent(job.agentId);
     const request = joinRequest(systemPrompt(agent.profile), part.request);
     request.seed = seed;

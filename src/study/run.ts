@@ -180,7 +180,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     // A slice at a time, so a large plan is never held whole.
     for (let start = 0; start < pending.length; start += 8192) {
       for (const job of pending.slice(start, start + 8192)) {
-        const request = requests.request(requests.keyed(job));
+        const request = requests.request(job);
         const input = promptTokens(request);
         const output = request.maxOutputTokens ?? spec.model.max_output_tokens;
         estimate.calls++;

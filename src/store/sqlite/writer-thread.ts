@@ -14,9 +14,9 @@ export interface WriterReply {
 
 /**
  * Batches already queued when the thread gets to them are committed together, up to this many
- * rows. Cache keys and job ids are hashes, so each batch's rows land on pages all over the
- * indexes: one transaction for several batches writes each touched page to the WAL once instead
- * of once per batch (the commits were most of this thread's time).
+ * rows. Cache keys are hashes, so a paid batch's cache rows land on pages all over that index,
+ * and consecutive batches of jobs and responses share their last pages: one transaction for
+ * several batches writes each touched page to the WAL once instead of once per batch.
  */
 const MERGE_MAX_ROWS = 50_000;
 
