@@ -17,10 +17,10 @@ import { profileText } from "../src/agents/index.ts";
 import { jobSeed, RequestBuilder } from "../src/engine/index.ts";
 import type { Question } from "../src/instruments/types.ts";
 import { createModel, parseAnswers, type Usage } from "../src/llm/index.ts";
+import { createInstantModel, type MockStats } from "../src/mock-llm/index.ts";
 import { parseStudy } from "../src/spec/index.ts";
 import { openStore } from "../src/store/index.ts";
 import { runStudy } from "../src/study/index.ts";
-import { createInstantModel, type MockStats } from "../test-support/mock-llm/index.ts";
 
 const cli = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "populace-bench-"));

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { after, test } from "node:test";
-import { startMockLlm } from "../../test-support/mock-llm/index.ts";
 import { parseCsv } from "../data/index.ts";
+import { startMockLlm } from "../mock-llm/index.ts";
 import { RESULT_COLUMNS } from "./commands/results.ts";
 
 // The CLI as a user runs it: bin/populace in a child process.

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type MockLlm, startMockLlm } from "../../test-support/mock-llm/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
+import { type MockLlm, startMockLlm } from "../mock-llm/index.ts";
 import {
   buildRequest,
   costOf,

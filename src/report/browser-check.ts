@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 
 export interface BrowserCheck {
   /** console.error messages, uncaught page errors and any network request the page tried. */
@@ -31,6 +30,9 @@ export async function checkReportInBrowser(
   const profile = mkdtempSync(join(tmpdir(), "populace-chromium-"));
   const pageUrl = pathToFileURL(resolve(htmlPath)).href;
   const consoleErrors: string[] = [];
+  // Loaded here, not at module load: only report checks need a browser, and the CLI (which
+  // imports this module through the report package) must start without playwright-core installed.
+  const { chromium } = await import("playwright-core");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: opts.executablePath ?? process.env.POPULACE_CHROMIUM ?? "/usr/bin/chromium",
     headless: true,

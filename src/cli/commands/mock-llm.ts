@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { startMockLlm } from "../../../test-support/mock-llm/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { startMockLlm } from "../../mock-llm/index.ts";
 import { numberFlag } from "../options.ts";
 
 interface MockLlmFlags {

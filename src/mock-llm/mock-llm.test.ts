@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Question } from "../../src/instruments/types.ts";
-import { buildRequest, parseAnswers } from "../../src/llm/index.ts";
+import type { Question } from "../instruments/types.ts";
+import { buildRequest, parseAnswers } from "../llm/index.ts";
 import { createInstantModel, type MockStats, startMockLlm } from "./index.ts";
 
 const questions: Question[] = [

@@ -4,7 +4,7 @@
  * answer, different simulated people get different answers, and each closed question has a
  * seed-dependent lean so aggregate distributions are not flat. Nothing here is a language model.
  */
-import { createRng, hash32, type Rng } from "../../src/random/index.ts";
+import { createRng, hash32, type Rng } from "../random/index.ts";
 
 type JsonSchema = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { createRng, hash32 } from "../../src/random/index.ts";
+import { createRng, hash32 } from "../random/index.ts";
 import {
   type AnswerPlan,
   chooseLetter,

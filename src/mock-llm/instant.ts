@@ -2,7 +2,7 @@
  * An in-process model that answers any generate/distribution request validly, instantly, with the
  * mock server's policy. For benchmarks of everything except HTTP; it is not a language model.
  */
-import type { LanguageModel, ModelRequest, ModelResponse } from "../../src/llm/types.ts";
+import type { LanguageModel, ModelRequest, ModelResponse } from "../llm/types.ts";
 import {
   type AnswerPlan,
   chooseLetter,
