@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isUserError(error)) {
       process.stderr.write(`populace: error: ${error.message}\n`);
-      return 2;
+      return error.exitCode;
     }
     const e = error as Error;
     process.stderr.write(`populace: internal error: ${e?.message ?? String(error)}\n`);

@@ -33,7 +33,22 @@ export class Budget {
     this.reservedCalls -= 1;
     this.spentUsd += actualUsd;
     this.calls += 1;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
+
+  /** Calls reserved and not yet settled: while there are some, a refused reservation may fit later. */
+  get hasReservations(): boolean {
+    return this.reservedCalls > 0;
+  }
+
+  /** Resolves when the next reserved call settles (its real cost is usually below its worst case). */
+  settled(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private waiting: (() => void)[] = [];
 
   get spent(): number {
     return this.spentUsd;

@@ -13,6 +13,8 @@ export interface KeyFixed {
   topLogprobs?: number;
   /** Digest of the schema's JSON (schemaDigest), or "" without a schema. */
   schemaDigest: string;
+  /** Digest of the tools offered and the tool choice (toolsDigest), or "" without tools. */
+  toolsDigest?: string;
 }
 
 /**
@@ -27,8 +29,9 @@ export function cacheKey(model: LanguageModel, request: ModelRequest): string {
     maxOutputTokens: request.maxOutputTokens,
     topLogprobs: request.topLogprobs,
     schemaDigest: request.schema ? schemaDigest(request.schema) : "",
+    toolsDigest: toolsDigest(request),
   };
-  const messages = request.messages.map((m) => messageDigest(m.role, m.content)).join("\u0000");
+  const messages = request.messages.map(chatMessageDigest).join("\u0000");
   return new KeyTemplate(model, fixed).key(request.seed, messages, "", request.subject);
 }
 
@@ -44,7 +47,9 @@ export class KeyTemplate {
 
   constructor(model: LanguageModel, fixed: KeyFixed) {
     this.head = `${model.id}\u0000${fixed.temperature ?? "-"}|${fixed.maxOutputTokens ?? "-"}|`;
-    this.mid = `|${fixed.topLogprobs ?? "-"}|${fixed.schemaDigest}\u0000`;
+    // Requests without tools keep the key they had before tools existed (stored answers stay found).
+    const tools = fixed.toolsDigest ? `|tools:${fixed.toolsDigest}` : "";
+    this.mid = `|${fixed.topLogprobs ?? "-"}|${fixed.schemaDigest}${tools}\u0000`;
     // The profile text already renders the attributes; the person's id is what can differ.
     this.readsSubject = model.kind !== "llm";
   }
@@ -75,6 +80,21 @@ function partDigest(text: string): string {
 
 export function messageDigest(role: string, content: string): string {
   return `${role}\u0001${partDigest(content)}`;
+}
+
+/** A message's digest: its role and text, and the tool calls or the tool result it carries. */
+function chatMessageDigest(m: ModelRequest["messages"][number]): string {
+  if (m.role === "assistant" && m.toolCalls?.length) {
+    return messageDigest("assistant", `${m.content}\u0000calls\u0000${JSON.stringify(m.toolCalls)}`);
+  }
+  if (m.role === "tool") return messageDigest("tool", `${m.toolCallId}\u0000${m.name}\u0000${m.content}`);
+  return messageDigest(m.role, m.content);
+}
+
+/** The tools offered and the choice among them, or "" when the request offers none. */
+export function toolsDigest(request: Pick<ModelRequest, "tools" | "toolChoice">): string {
+  if (!request.tools?.length) return "";
+  return partDigest(JSON.stringify([request.tools, request.toolChoice ?? "auto"]));
 }
 
 const schemaTexts = new WeakMap<object, string>();

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Plan } from "../designs/index.ts";
 import type { Question } from "../instruments/types.ts";
 import { buildRequest } from "../llm/index.ts";
 import type { LanguageModel } from "../llm/types.ts";
 import type { JobRecord } from "../store/types.ts";
 import { cacheKey } from "./cache-key.ts";
-import { Plan } from "./plan.ts";
 import { RequestBuilder, type RequestSettings } from "./requests.ts";
 
 const questions: Question[] = [

@@ -1,8 +1,8 @@
+import type { PlannedJob } from "../designs/index.ts";
 import type { Question } from "../instruments/types.ts";
 import { joinRequest, type QuestionRequest, questionRequest, systemPrompt } from "../llm/index.ts";
 import type { LanguageModel, ModelRequest, Subject } from "../llm/types.ts";
 import { KeyTemplate, messageDigest, schemaDigest } from "./cache-key.ts";
-import type { PlannedJob } from "./plan.ts";
 
 export interface RequestSettings {
   model: LanguageModel;

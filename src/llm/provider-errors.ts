@@ -16,6 +16,15 @@ function isApiCallError(error: unknown): error is ApiCallErrorLike {
   );
 }
 
+/** The system error code somewhere in an error's cause chain (fetch wraps ECONNREFUSED in a TypeError). */
+function causeCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === "string" && /^E[A-Z]+$/.test(e.code)) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
 export function kindForStatus(status: number): ProviderErrorKind {
   if (status === 429) return "rate_limit";
   if (status === 401 || status === 403) return "auth";
@@ -40,7 +49,7 @@ export function toProviderError(error: unknown, modelId: string): ProviderError 
   if (isApiCallError(error)) {
     const status = error.statusCode;
     if (status === undefined) {
-      return new ProviderError("network", `${modelId}: ${error.message}`);
+      return new ProviderError("network", `${modelId}: ${error.message}`, { code: causeCode(error) });
     }
     const kind = kindForStatus(status);
     const hints = rateLimitHints(error.responseHeaders);
@@ -70,7 +79,9 @@ export function toProviderError(error: unknown, modelId: string): ProviderError 
   ) {
     return new ProviderError("bad_request", `${modelId}: ${e?.message ?? name}`);
   }
-  if (error instanceof TypeError) return new ProviderError("network", `${modelId}: ${error.message}`);
+  if (error instanceof TypeError) {
+    return new ProviderError("network", `${modelId}: ${error.message}`, { code: causeCode(error) });
+  }
   // Anything else is a bug on our side, not a provider failure: keep it visible as it is.
   throw error;
 }

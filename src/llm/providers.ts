@@ -1,8 +1,8 @@
-import type { OpenAIProvider } from "@ai-sdk/openai";
+import type { AnthropicProvider } from "@ai-sdk/anthropic";
 import { UserError } from "../errors/index.ts";
 import { hash32 } from "../random/index.ts";
 import { OLLAMA_DEFAULT_URL, type ParsedModelId, parseModelId } from "./model-id.ts";
-import { chatComplete } from "./openai-chat.ts";
+import { type ChatClientConfig, chatComplete, isOpenAIReasoningModel } from "./openai-chat.ts";
 import { toProviderError } from "./provider-errors.ts";
 import { rateLimitHints } from "./rate-limit-headers.ts";
 import {
@@ -14,7 +14,7 @@ import {
 } from "./types.ts";
 
 /** The AI SDK's provider-level model (LanguageModelV4); its doGenerate makes exactly one HTTP call. */
-type SdkModel = ReturnType<OpenAIProvider["chat"]>;
+type SdkModel = ReturnType<AnthropicProvider["messages"]>;
 type SdkCallOptions = Parameters<SdkModel["doGenerate"]>[0];
 type SdkResult = Awaited<ReturnType<SdkModel["doGenerate"]>>;
 type SdkPrompt = SdkCallOptions["prompt"];
@@ -93,25 +93,12 @@ function resolveEndpoint(id: string, parsed: ParsedModelId, opts: CreateModelOpt
 
 async function loadSdkModel(parsed: ParsedModelId, endpoint: Endpoint): Promise<SdkModel> {
   // Loaded on first use so that commands that never call a model start fast.
-  switch (parsed.provider) {
-    case "anthropic": {
-      const { createAnthropic } = await import("@ai-sdk/anthropic");
-      return createAnthropic({ apiKey: endpoint.apiKey, baseURL: endpoint.baseURL }).messages(parsed.model);
-    }
-    case "google": {
-      const { createGoogle } = await import("@ai-sdk/google");
-      return createGoogle({ apiKey: endpoint.apiKey, baseURL: endpoint.baseURL })(parsed.model);
-    }
-    default: {
-      // Chat Completions, not the Responses API: it is what ollama and every OpenAI-compatible
-      // server speak, and it returns per-token top_logprobs.
-      const { createOpenAI } = await import("@ai-sdk/openai");
-      // The SDK insists on a key; keyless local servers ignore the placeholder.
-      return createOpenAI({ apiKey: endpoint.apiKey ?? "no-key", baseURL: endpoint.baseURL }).chat(
-        parsed.model,
-      );
-    }
+  if (parsed.provider === "google") {
+    const { createGoogle } = await import("@ai-sdk/google");
+    return createGoogle({ apiKey: endpoint.apiKey, baseURL: endpoint.baseURL })(parsed.model) as SdkModel;
   }
+  const { createAnthropic } = await import("@ai-sdk/anthropic");
+  return createAnthropic({ apiKey: endpoint.apiKey, baseURL: endpoint.baseURL }).messages(parsed.model);
 }
 
 function toSdkPrompt(request: ModelRequest, provider: ParsedModelId["provider"]): SdkPrompt {
@@ -126,11 +113,42 @@ function toSdkPrompt(request: ModelRequest, provider: ParsedModelId["provider"])
       prompt.push({ role: "system", content: m.content, ...(cache ? { providerOptions: cache } : {}) });
     } else if (m.role === "user") {
       prompt.push({ role: "user", content: [{ type: "text", text: m.content }] });
-    } else {
-      prompt.push({ role: "assistant", content: [{ type: "text", text: m.content }] });
+    } else if (m.role === "tool") {
+      prompt.push({
+        role: "tool",
+        content: [
+          {
+            type: "tool-result",
+            toolCallId: m.toolCallId,
+            toolName: m.name,
+            output: { type: "text", value: m.content },
+          },
+        ],
+      });
+    } else if (m.role === "assistant") {
+      const content: Extract<SdkPrompt[number], { role: "assistant" }>["content"] = [];
+      if (m.content !== "") content.push({ type: "text", text: m.content });
+      for (const call of m.toolCalls ?? []) {
+        content.push({
+          type: "tool-call",
+          toolCallId: call.id,
+          toolName: call.name,
+          input: parseArguments(call),
+        });
+      }
+      prompt.push({ role: "assistant", content });
     }
   }
   return prompt;
+}
+
+/** A tool call's arguments as an object for the SDK (a model's malformed JSON passes as text). */
+function parseArguments(call: { arguments: string }): unknown {
+  try {
+    return JSON.parse(call.arguments);
+  } catch {
+    return call.arguments;
+  }
 }
 
 function usageOf(result: SdkResult): Usage {
@@ -152,20 +170,10 @@ function textOf(result: SdkResult): string {
   return text;
 }
 
-interface OpenAITokenLogprob {
-  token: string;
-  logprob: number;
-  top_logprobs?: { token: string; logprob: number }[];
-}
-
-function firstTokenLogprobs(result: SdkResult): ModelResponse["firstTokenLogprobs"] {
-  const list = result.providerMetadata?.openai?.logprobs as OpenAITokenLogprob[] | undefined;
-  const first = Array.isArray(list) ? list[0] : undefined;
-  if (!first) return undefined;
-  const top = first.top_logprobs?.length
-    ? first.top_logprobs
-    : [{ token: first.token, logprob: first.logprob }];
-  return top.map((t) => ({ token: t.token, logprob: t.logprob }));
+function toolCallsOf(result: SdkResult): ModelResponse["toolCalls"] {
+  const calls = result.content.filter((p) => p.type === "tool-call");
+  if (calls.length === 0) return undefined;
+  return calls.map((c) => ({ id: c.toolCallId, name: c.toolName, arguments: c.input }));
 }
 
 function snapshotOf(result: SdkResult): string | undefined {
@@ -193,12 +201,22 @@ export function createModel(id: string, opts: CreateModelOptions = {}): Language
   const keyTag = endpoint.apiKey ? hash32(endpoint.apiKey).toString(16).padStart(8, "0") : "nokey";
   const bucket = `${parsed.provider}|${endpoint.baseURL}|${keyTag}`;
   const supportsLogprobs =
-    parsed.provider === "openai" || parsed.provider === "ollama" || parsed.provider === "openai-compatible";
+    (parsed.provider === "openai" && !isOpenAIReasoningModel(parsed.model)) ||
+    parsed.provider === "ollama" ||
+    parsed.provider === "openai-compatible";
   let sdkModel: Promise<SdkModel> | undefined;
 
-  // Self-hosted OpenAI-compatible servers use the lean client (see openai-chat.ts for why).
-  const direct = parsed.provider === "ollama" || parsed.provider === "openai-compatible";
-  const chatConfig = { modelId: id, model: parsed.model, baseURL: endpoint.baseURL, apiKey: endpoint.apiKey };
+  // Chat Completions (OpenAI and compatible servers) goes through the one lean client (see
+  // openai-chat.ts for why); Anthropic and Google through the AI SDK's providers.
+  const direct =
+    parsed.provider === "openai" || parsed.provider === "ollama" || parsed.provider === "openai-compatible";
+  const chatConfig: ChatClientConfig = {
+    modelId: id,
+    model: parsed.model,
+    baseURL: endpoint.baseURL,
+    apiKey: endpoint.apiKey,
+    dialect: parsed.provider === "openai" ? "openai" : "compatible",
+  };
 
   async function viaSdk(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
     sdkModel ??= loadSdkModel(parsed, endpoint);
@@ -217,13 +235,21 @@ export function createModel(id: string, opts: CreateModelOptions = {}): Language
         name: request.schema.name,
       };
     }
-    if (request.topLogprobs && supportsLogprobs) {
-      options.providerOptions = { openai: { logprobs: request.topLogprobs } };
+    if (request.tools?.length) {
+      options.tools = request.tools.map((t) => ({
+        type: "function" as const,
+        name: t.name,
+        description: t.description,
+        inputSchema: t.parameters as never,
+      }));
+      const choice = request.toolChoice ?? "auto";
+      options.toolChoice =
+        typeof choice === "string" ? { type: choice } : { type: "tool", toolName: choice.name };
     }
     const result = await model.doGenerate(options);
     const response: ModelResponse = { text: textOf(result), usage: usageOf(result) };
-    const logprobs = firstTokenLogprobs(result);
-    if (logprobs) response.firstTokenLogprobs = logprobs;
+    const toolCalls = toolCallsOf(result);
+    if (toolCalls) response.toolCalls = toolCalls;
     const snapshot = snapshotOf(result);
     if (snapshot) response.modelSnapshot = snapshot;
     const hints = rateLimitHints(result.response?.headers);

@@ -4,10 +4,29 @@
  * and the instant in-process model used by benchmarks.
  */
 
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
+/** A function the model may call instead of (or besides) writing text. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
 }
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them (JSON text; check before use). */
+  arguments: string;
+}
+
+/**
+ * One message of a conversation: text from the system, the user or the assistant; an assistant
+ * turn may also call tools, and each call's result comes back as a `tool` message.
+ */
+export type ChatMessage =
+  | { role: "system" | "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
+  | { role: "tool"; content: string; toolCallId: string; name: string };
 
 /** What the engine knows about the simulated person and the items; LLMs ignore it (it is already
  * rendered into the messages), the statistical baseline answers from it. */
@@ -24,6 +43,9 @@ export interface ModelRequest {
   schema?: { name: string; schema: Record<string, unknown> };
   /** distribution mode: ask for first-token logprobs with this many alternatives. */
   topLogprobs?: number;
+  tools?: ToolDefinition[];
+  /** "auto" (default), "required" (some tool), or one tool by name. */
+  toolChoice?: "auto" | "required" | { name: string };
   temperature?: number;
   maxOutputTokens?: number;
   seed?: number;
@@ -58,6 +80,8 @@ export interface RateLimitHints {
 
 export interface ModelResponse {
   text: string;
+  /** Tool calls the model made (tool-using requests). */
+  toolCalls?: ToolCall[];
   /** Alternatives for the first output token (distribution mode), natural-log probabilities. */
   firstTokenLogprobs?: { token: string; logprob: number }[];
   usage: Usage;
@@ -79,16 +103,19 @@ export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  /** The system error code of a network failure (ECONNREFUSED, ENOTFOUND, …), when known. */
+  readonly code?: string;
   constructor(
     kind: ProviderErrorKind,
     message: string,
-    options: { status?: number; retryAfterMs?: number } = {},
+    options: { status?: number; retryAfterMs?: number; code?: string } = {},
   ) {
     super(message);
     this.name = "ProviderError";
     this.kind = kind;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.code = options.code;
   }
   get retryable(): boolean {
     return this.kind !== "auth" && this.kind !== "bad_request";

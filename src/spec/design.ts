@@ -14,4 +14,17 @@ export const designSchema = z.strictObject({
     .min(1)
     .default([{ name: "control", text: "" }]),
   replicates: z.int().positive().default(1),
+  assignment: z
+    .enum(["within", "between"])
+    .optional()
+    .describe(
+      "within: every person answers under every arm; between: each person under one arm, at random (seeded)",
+    ),
+  block_on: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      "between: randomize within blocks of people who share these attributes (arms balanced ±1 per block)",
+    ),
 });

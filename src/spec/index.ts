@@ -1,3 +1,5 @@
+export { pipedIds } from "./flow.ts";
+export type { ConditionSpec } from "./instrument.ts";
 export { formatPath, type LoadedStudy, loadStudy, parseStudy, SpecError, type SpecProblem } from "./load.ts";
 export {
   type ItemSpec,

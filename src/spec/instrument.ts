@@ -3,7 +3,38 @@ import { id } from "./common.ts";
 
 /** What the simulated people are asked (DESIGN section 4). */
 
-const closedBase = { id, text: z.string().min(1, "question text must not be empty") };
+/**
+ * A rule on an earlier answer: `{ item, in: [options] }` for closed items, `{ item, min, max }`
+ * (either or both) for numbers.
+ */
+export const conditionSchema = z
+  .strictObject({
+    item: z.string().min(1).describe("An earlier item's id"),
+    in: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1, "list at least one answer")
+      .optional()
+      .describe("Holds when the earlier answer is one of these"),
+    min: z.number().optional().describe("Holds when the earlier (numeric) answer is at least this"),
+    max: z.number().optional().describe("Holds when the earlier (numeric) answer is at most this"),
+  })
+  .refine((c) => (c.in !== undefined) !== (c.min !== undefined || c.max !== undefined), {
+    message: "give either `in: [answers]` or `min`/`max`, not both or neither",
+  });
+
+/** Survey-flow fields of an item (instrument.flow: sequential). */
+const flowFields = {
+  when: conditionSchema.optional().describe("Ask the item only when this holds (skip logic)"),
+  stop_when: conditionSchema.optional().describe("End the survey after this item when this holds"),
+  randomize_options: z
+    .boolean()
+    .optional()
+    .describe(
+      "Show this item's options in a random order per person (default: instrument.randomize_options)",
+    ),
+};
+
+const closedBase = { id, text: z.string().min(1, "question text must not be empty"), ...flowFields };
 
 const questionSchema = z.discriminatedUnion("type", [
   z.strictObject({
@@ -39,11 +70,24 @@ const questionSchema = z.discriminatedUnion("type", [
 
 const gssItem = z.strictObject({
   gss: z.string().min(1).describe("A GSS variable from the GSS panel codebook, e.g. cappun"),
+  ...flowFields,
 });
 
 export const itemSchema = z.union([gssItem, questionSchema]);
 
 export const instrumentSchema = z.strictObject({
+  // No defaults here: a default would enter the study's version hash, and an upgrade would then
+  // start new runs of studies that did not change.
+  flow: z
+    .enum(["batch", "sequential"])
+    .optional()
+    .describe(
+      "batch: items asked in calls of items_per_call; sequential: one item a turn, in order, earlier answers in context (skip logic, piping)",
+    ),
+  randomize_options: z
+    .boolean()
+    .optional()
+    .describe("sequential flow: show closed items' options in a random order per person (seeded, stored)"),
   items: z.array(itemSchema).min(1, "list at least one item"),
   items_per_call: z
     .int()
@@ -53,3 +97,4 @@ export const instrumentSchema = z.strictObject({
 });
 
 export type ItemSpec = z.infer<typeof itemSchema>;
+export type ConditionSpec = z.infer<typeof conditionSchema>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type CalibrationSpec, calibrationSchema } from "./calibration.ts";
 import { id } from "./common.ts";
 import { designSchema } from "./design.ts";
+import { checkFlow } from "./flow.ts";
 import { instrumentSchema } from "./instrument.ts";
 import { modelSchema } from "./model.ts";
 import { populationSchema } from "./population.ts";
@@ -74,6 +75,7 @@ export const studySchema = z
         message: "distribution mode reads one question's option probabilities per call: use 1",
       });
     }
+    checkFlow(study, ctx);
     if (study.calibration) checkCalibration(study, ctx);
   });
 

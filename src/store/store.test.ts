@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { after, test } from "node:test";
-import { Plan } from "../engine/plan.ts";
+import { Plan } from "../designs/index.ts";
 import { UserError } from "../errors/index.ts";
 import { openStore, type ResponseRecord, type RunRecord } from "./index.ts";
 import { migrations } from "./sqlite/migrations.ts";
@@ -48,6 +48,7 @@ function response(jobId: string, item: string, status: "ok" | "failed"): Respons
     modelSnapshot: "m-2026",
     cacheHit: false,
     createdAt: "2026-01-01T00:00:01Z",
+    turn: null,
   };
 }
 
@@ -215,6 +216,7 @@ test("job status follows the stored responses; opening a run twice resumes it", 
         runId: "r1",
         jobId: "a",
         seq: 0,
+        agentId: "agent-a",
         status: "ok",
         responses: [response("a", "q1", "ok"), response("a", "q2", "ok")],
       },
@@ -222,6 +224,7 @@ test("job status follows the stored responses; opening a run twice resumes it", 
         runId: "r1",
         jobId: "c",
         seq: 2,
+        agentId: "agent-c",
         status: "failed",
         responses: [response("c", "q1", "failed"), response("c", "q2", "failed")],
       },
@@ -272,10 +275,13 @@ test("a failed response without a reason is refused, and the whole batch with it
           costUsd: 0.5,
           latencyMs: 1,
           createdAt: "t",
+          turn: null,
         },
       ],
       cache: [],
-      outcomes: [{ runId: "r1", jobId: "a", seq: 0, status: "failed", responses: [silent] }],
+      outcomes: [
+        { runId: "r1", jobId: "a", seq: 0, agentId: "agent-a", status: "failed", responses: [silent] },
+      ],
     }),
   );
   assert.deepEqual(await store.spending("r1"), { calls: 0, usd: 0, inputTokens: 0, outputTokens: 0 });
@@ -302,6 +308,7 @@ test("large batches commit on the writer thread: in order, atomically, readable 
   const outcome = (jobId: string, status: "ok" | "failed") => ({
     runId: "r1",
     jobId,
+    agentId: `agent-${jobId}`,
     seq: Number(jobId.slice(1)),
     status,
     responses: [response(jobId, "q1", status)],
@@ -327,7 +334,9 @@ test("large batches commit on the writer thread: in order, atomically, readable 
     store.commit({
       calls: [],
       cache: ids.slice(0, 300).map((key) => ({ key: `new-${key}`, model: "m", response: { text: key } })),
-      outcomes: [{ runId: "r1", jobId: "j1", seq: 1, status: "failed", responses: [silent] }],
+      outcomes: [
+        { runId: "r1", jobId: "j1", seq: 1, agentId: "agent-j1", status: "failed", responses: [silent] },
+      ],
     }),
     /CHECK constraint failed/,
   );

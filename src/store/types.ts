@@ -1,4 +1,8 @@
+import type { JobList, PlannedJob } from "../designs/index.ts";
 import type { Answer } from "../instruments/types.ts";
+import type { ToolCall } from "../llm/types.ts";
+
+export type { JobList };
 
 /**
  * The store interface (DESIGN section 2). SQLite implements it today; PostgreSQL will implement
@@ -6,7 +10,10 @@ import type { Answer } from "../instruments/types.ts";
  */
 
 export type RunStatus = "running" | "completed" | "interrupted" | "budget_exhausted";
+/** A job is done when its responses are stored: failed when any of them failed, else ok. */
 export type JobStatus = "pending" | "ok" | "failed";
+/** skipped: the survey's own flow did not ask the item (its reason says which rule). */
+export type ResponseStatus = "ok" | "failed" | "skipped";
 
 export interface StudyRecord {
   /** The spec's version hash. */
@@ -38,21 +45,8 @@ export interface AgentRecord {
   profile: string;
 }
 
-export interface JobRecord {
-  jobId: string;
-  /** Position in the run's plan: the store's key for the job (the id is for people to read). */
-  seq: number;
-  agentId: string;
-  items: string[];
-  arm: string;
-  replicate: number;
+export interface JobRecord extends PlannedJob {
   status: JobStatus;
-}
-
-/** Jobs in plan order, as a plan or a stored list holds them (an array is one). */
-export interface JobList {
-  readonly length: number;
-  slice(start: number, end: number): Omit<JobRecord, "status">[];
 }
 
 /** One answered (or failed) item of a job. No answer is ever silently null: failed rows carry a reason. */
@@ -60,11 +54,12 @@ export interface ResponseRecord {
   runId: string;
   jobId: string;
   item: string;
+  /** The person who answered: the job's agent, or another participant of a multi-party episode. */
   agentId: string;
   arm: string;
   replicate: number;
   model: string;
-  status: "ok" | "failed";
+  status: ResponseStatus;
   answer: Answer | null;
   reason: string | null;
   probabilities: Record<string, number> | null;
@@ -79,12 +74,47 @@ export interface ResponseRecord {
   modelSnapshot: string | null;
   cacheHit: boolean;
   createdAt: string;
+  /** The episode turn that asked the item; null when it was asked in one call with others (batch). */
+  turn: number | null;
+}
+
+/**
+ * One turn of an episode: one model call (or a note the episode made, such as an item it
+ * skipped), with what was newly said to the speaker and what came back.
+ */
+export interface TurnRecord {
+  runId: string;
+  jobId: string;
+  seq: number;
+  turn: number;
+  /** Who answered: an agent id, or a role such as "interviewer". */
+  speaker: string;
+  /** null for a note (no model was called). */
+  model: string | null;
+  /** What was newly said to the speaker in this turn (the question, with piped text). */
+  prompt: string | null;
+  /** The reply as the model gave it (or the note's text). */
+  text: string;
+  /** What the episode read from the reply (the checked answer, a move), and anything it showed (option order). */
+  payload: unknown;
+  status: "ok" | "failed" | "note";
+  reason: string | null;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number | null;
+  latencyMs: number;
+  cacheHit: boolean;
+  createdAt: string;
 }
 
 /** Every attempt at a model call, successful or not: the cost ledger. */
 export interface CallRecord {
   runId: string;
   jobId: string;
+  /** The episode turn the call was made for, if any. */
+  turn: number | null;
   attempt: number;
   purpose: "answer" | "repair";
   /** "ok" or a ProviderError kind. */
@@ -101,6 +131,7 @@ export interface CallRecord {
 
 export interface CachedResponse {
   text: string;
+  toolCalls?: ToolCall[];
   firstTokenLogprobs?: { token: string; logprob: number }[];
   modelSnapshot?: string;
 }
@@ -117,6 +148,8 @@ export interface JobOutcome {
   jobId: string;
   /** The job's position in its run's plan (JobRecord.seq). */
   seq: number;
+  /** The job's agent: responses of other participants are stored with their own. */
+  agentId: string;
   status: "ok" | "failed";
   responses: ResponseRecord[];
 }
@@ -131,7 +164,26 @@ export interface CommitBatch {
   calls: CallRecord[];
   cache: CacheEntry[];
   outcomes: JobOutcome[];
+  /** Episode turns as they complete; a turn already stored is kept (the first write wins). */
+  turns?: TurnRecord[];
+  /**
+   * Jobs run again (a failed job retried): their stored responses and turns are removed first,
+   * in the same transaction.
+   */
+  resets?: { runId: string; seq: number }[];
 }
+
+/** Who is executing a run: one process at a time (see Store.claimRun). */
+export interface RunHolder {
+  /** Unique per process and run attempt. */
+  holder: string;
+  pid: number;
+  host: string;
+}
+
+export type RunClaim =
+  | { claimed: true; tookOver?: RunHolder & { heartbeatAgeMs: number } }
+  | { claimed: false; by: RunHolder & { heartbeatAgeMs: number; startedAt: string } };
 
 export interface Store {
   saveStudy(study: StudyRecord): Promise<void>;
@@ -144,8 +196,9 @@ export interface Store {
   saveAgents(studyId: string, agents: AgentRecord[]): Promise<void>;
   /** Inserts jobs not yet present; existing jobs (and their status) are kept. */
   saveJobs(runId: string, jobs: JobList): Promise<void>;
-  jobs(runId: string, status?: JobStatus): Promise<JobRecord[]>;
-  jobCounts(runId: string): Promise<Record<JobStatus, number>>;
+  /** A run's jobs in plan order, of one status and of one stage when given. */
+  jobs(runId: string, status?: JobStatus, stage?: number): Promise<JobRecord[]>;
+  jobCounts(runId: string, stage?: number): Promise<Record<JobStatus, number>>;
   /**
    * One transaction: the call ledger, the cache entries of successful calls, and finished jobs
    * with their responses. Atomic so a crash never keeps a paid call without its cached answer.
@@ -155,5 +208,18 @@ export interface Store {
   /** The cached responses of `keys`, in the same order: undefined where there is none. */
   cacheGet(keys: string[]): Promise<(CachedResponse | undefined)[]>;
   responses(runId: string): AsyncIterable<ResponseRecord>;
+  /** Failed jobs with their failure reasons (each failed item's), in plan order. */
+  failedJobs(runId: string): Promise<(JobRecord & { reasons: string[] })[]>;
+  /** A run's episode turns in (job, turn) order; of one job when `seq` is given. */
+  turns(runId: string, seq?: number): AsyncIterable<TurnRecord>;
+  /**
+   * Takes the run for this process: refused while another live process holds it (its heartbeat is
+   * fresher than `staleMs` and, on the same host, its process exists); a dead holder's claim is
+   * taken over.
+   */
+  claimRun(runId: string, holder: RunHolder, staleMs: number): Promise<RunClaim>;
+  /** Refreshes the claim's heartbeat; false when this holder no longer holds the run. */
+  heartbeat(runId: string, holder: string): Promise<boolean>;
+  releaseRun(runId: string, holder: string): Promise<void>;
   close(): Promise<void>;
 }

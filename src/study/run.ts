@@ -2,34 +2,37 @@ import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import type { Agent } from "../agents/index.ts";
 import { profileText } from "../agents/index.ts";
+import { jobSeed, Plan } from "../designs/index.ts";
 import {
   Budget,
-  executeRun,
-  type JobList,
-  jobSeed,
-  Plan,
+  type ModelEntry,
   type Progress,
-  promptTokens,
   RateLimiter,
-  RequestBuilder,
   type RequestSettings,
   type RetryPolicy,
-  type RunSummary,
+  runStages,
+  type StagesSummary,
 } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
 import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
-import type { RunRecord, Store } from "../store/types.ts";
+import type { RunRecord, RunStatus, Store } from "../store/types.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
+import { type Estimate, estimateRun } from "./estimate.ts";
 import { resolveQuestions } from "./items.ts";
+import { claimRunFor } from "./lock.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation } from "./population.ts";
+import { studyPlan, studyStages } from "./stages.ts";
+
+export type { Estimate };
 
 export interface RunStudyOptions {
   study: LoadedStudy;
-  store: Store;
+  /** Where the run is kept. A dry run may have none (nothing is written; no earlier run to resume). */
+  store: Store | null;
   dataDir: string;
   /** Overrides the spec's model. */
   modelId?: string;
@@ -43,6 +46,8 @@ export interface RunStudyOptions {
   /** Start a fresh run instead of resuming the last one of this study and model. */
   newRun?: boolean;
   dryRun?: boolean;
+  /** Retry failed jobs whatever the reason (by default a rerun retries only transient failures). */
+  retryFailed?: boolean;
   retry?: RetryPolicy;
   stop?: AbortSignal;
   abort?: AbortSignal;
@@ -52,27 +57,22 @@ export interface RunStudyOptions {
   questions?: Question[];
 }
 
-export interface Estimate {
-  jobs: number;
-  calls: number;
-  inputTokens: number;
-  maxOutputTokens: number;
-  /** Worst case (every call uses its maximum output), null when the model has no price. */
-  maxCostUsd: number | null;
-  priceNote?: string;
-}
-
 export interface RunStudyResult {
   run: RunRecord;
   resumed: boolean;
   model: LanguageModel;
   totalJobs: number;
   alreadyDone: number;
-  summary?: RunSummary;
+  summary?: StagesSummary;
   estimate?: Estimate;
   notes: string[];
 }
 
+/**
+ * spec → population → design → jobs → engine → store. Everything that can refuse a study (its
+ * items, its people, its model, its budget) is checked before anything is written, so a refused
+ * study leaves no run behind; a dry run writes nothing at all.
+ */
 export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult> {
   const { study, store } = options;
   const spec = study.spec;
@@ -101,19 +101,35 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     const open = questions.find((q) => !q.options);
     if (open) throw new UserError(`distribution mode needs closed questions; "${open.id}" has no options`);
   }
+  const plan = studyPlan(spec, agents, questions);
+
+  const table = loadPriceTable(options.pricesFile);
+  const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
+  const price = (usage: Usage): number | null => (model.kind === "llm" ? costOf(model.id, usage, table) : 0);
+  const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
+  if (!options.dryRun && budgetUsd !== undefined && priceNote) {
+    throw new UserError(
+      `${priceNote}: cannot enforce the budget; add the model to a price table (--prices FILE)`,
+    );
+  }
+  if (priceNote && !options.dryRun) notes.push(priceNote);
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
+  const runId = runIdOf(study, model, mode, agents, profiles, questions, options.newRun);
+  // How each job becomes a model call: the same for the dry run's estimate and for the run.
+  const settings: RequestSettings = {
+    model,
+    mode,
+    questions: new Map(questions.map((q) => [q.id, q])),
+    agents: profiles,
+    arms: new Map(spec.design.arms.map((a) => [a.name, a.text])),
+    seedFor: (agentId, replicate) => jobSeed(spec.seed, agentId, replicate),
+    temperature: spec.model.temperature,
+    maxOutputTokens: spec.model.max_output_tokens,
+  };
+  const jobs = new Plan(plan.input);
   const now = new Date().toISOString();
-  // A run is the spec, model and mode asked of these people with these questions. When what is
-  // behind the population or the items changes (another sample, an edited CSV, reworded items),
-  // the same command starts a new run rather than resuming one whose stored plan no longer fits.
-  const inputs = createHash("sha256").update(JSON.stringify([study.version, model.id, mode]));
-  for (const a of agents) inputs.update(`\u0000${a.id}\u0000${profiles.get(a.id)!.profile}`);
-  inputs.update(`\u0000${JSON.stringify(questions)}`);
-  const runKey = inputs.digest("hex").slice(0, 8);
-  const runId = `${spec.name}-${runKey}${options.newRun ? `-${Date.now().toString(36)}` : ""}`;
-  await store.saveStudy({ id: study.version, name: spec.name, spec, createdAt: now });
-  const { run, resumed } = await store.openRun({
+  const record: RunRecord = {
     id: runId,
     studyId: study.version,
     studyName: spec.name,
@@ -124,130 +140,113 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     createdAt: now,
     updatedAt: now,
     specDir: dirname(resolve(study.file)),
-  });
-  // Saved alongside the run (a store may do that on another thread); awaited before returning.
-  const agentsSaved = store.saveAgents(
-    study.version,
-    agents.map((a) => ({
-      agentId: a.id,
-      source: a.source,
-      attributes: a.attributes,
-      profile: profiles.get(a.id)!.profile,
-    })),
-  );
-  agentsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
-  const plan = new Plan({
-    agentIds: agents.map((a) => a.id),
-    itemIds: questions.map((q) => q.id),
-    arms: spec.design.arms.map((a) => a.name),
-    replicates: spec.design.replicates,
-    itemsPerCall: spec.instrument.items_per_call,
-  });
-  // A new run's jobs are saved while it runs (a store may do that on another thread): nothing
-  // reads them before the run ends, and a response stored before its job row is still found by
-  // a resumed run, which saves the plan again first. A resumed run reads them, so it waits.
-  const jobsSaved = store.saveJobs(run.id, plan);
-  jobsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
-  if (resumed) await jobsSaved;
-  // A new run has done nothing yet: its pending jobs are the plan, without reading them back.
-  const pending: JobList = resumed ? await store.jobs(run.id, "pending") : plan;
-  const alreadyDone = plan.length - pending.length;
-
-  const table = loadPriceTable(options.pricesFile);
-  const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
-  const price = (usage: Usage): number | null => (model.kind === "llm" ? costOf(model.id, usage, table) : 0);
-  // How each job becomes a model call: the same for the dry run's estimate and for the run.
-  const requestSettings: RequestSettings = {
-    model,
-    mode,
-    questions: new Map(questions.map((q) => [q.id, q])),
-    agents: profiles,
-    arms: new Map(spec.design.arms.map((a) => [a.name, a.text])),
-    seedFor: (agentId, replicate) => jobSeed(spec.seed, agentId, replicate),
-    temperature: spec.model.temperature,
-    maxOutputTokens: spec.model.max_output_tokens,
   };
 
   if (options.dryRun) {
-    const estimate: Estimate = {
-      jobs: pending.length,
-      calls: 0,
-      inputTokens: 0,
-      maxOutputTokens: 0,
-      maxCostUsd: 0,
-    };
-    const requests = new RequestBuilder(requestSettings);
-    // A slice at a time, so a large plan is never held whole.
-    for (let start = 0; start < pending.length; start += 8192) {
-      for (const job of pending.slice(start, start + 8192)) {
-        const request = requests.request(job);
-        const input = promptTokens(request);
-        const output = request.maxOutputTokens ?? spec.model.max_output_tokens;
-        estimate.calls++;
-        estimate.inputTokens += input;
-        estimate.maxOutputTokens += output;
-        const cost = price({
-          inputTokens: input,
-          cachedInputTokens: 0,
-          outputTokens: output,
-          reasoningTokens: 0,
-        });
-        estimate.maxCostUsd =
-          cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
-      }
-    }
+    // Read-only: an existing run's pending jobs, else the whole plan; nothing is saved.
+    const existing = store ? await store.getRun(runId) : undefined;
+    const pending = existing && store ? await store.jobs(runId, "pending") : jobs;
+    const estimate = estimateRun(pending, settings, price, plan.flow !== undefined);
     if (priceNote) estimate.priceNote = priceNote;
-    await Promise.all([agentsSaved, jobsSaved]);
-    return { run, resumed, model, totalJobs: plan.length, alreadyDone, estimate, notes };
+    return {
+      run: existing ?? record,
+      resumed: existing !== undefined,
+      model,
+      totalJobs: jobs.length,
+      alreadyDone: jobs.length - pending.length,
+      estimate,
+      notes,
+    };
   }
+  if (!store) throw new Error("internal error: a run needs a store");
 
-  const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
-  if (budgetUsd !== undefined && priceNote) {
-    throw new UserError(
-      `${priceNote}: cannot enforce the budget; add the model to a price table (--prices FILE)`,
+  await store.saveStudy({ id: study.version, name: spec.name, spec, createdAt: now });
+  const { run, resumed } = await store.openRun(record);
+  const claim = await claimRunFor(store, run.id);
+  if (claim.note) notes.push(claim.note);
+  try {
+    // Saved alongside the run (a store may do that on another thread); awaited before returning.
+    const agentsSaved = store.saveAgents(
+      study.version,
+      agents.map((a) => ({
+        agentId: a.id,
+        source: a.source,
+        attributes: a.attributes,
+        profile: profiles.get(a.id)!.profile,
+      })),
     );
+    agentsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
+    const spent = await store.spending(run.id);
+    const limiter = new RateLimiter();
+    limiter.configure(model.bucket, {
+      rpm: options.rpm ?? spec.model.rpm,
+      tpm: options.tpm ?? spec.model.tpm,
+    });
+    await store.setRunStatus(run.id, "running");
+    const entry: ModelEntry = { model, price };
+    const stop = options.stop ? AbortSignal.any([options.stop, claim.lost]) : claim.lost;
+    const summary = await runStages(
+      {
+        runId: run.id,
+        store,
+        model: entry,
+        concurrency: options.concurrency ?? defaultConcurrency(model),
+        limiter,
+        budget: new Budget({
+          capUsd: budgetUsd,
+          capCalls: spec.budget?.calls,
+          spentUsd: spent.usd,
+          calls: spent.calls,
+        }),
+        retry: options.retry,
+        stop,
+        abort: options.abort,
+        onProgress: options.onProgress,
+      },
+      studyStages(run.id, spec, plan, settings, entry),
+      { resumed, retryFailed: options.retryFailed },
+    );
+    await agentsSaved;
+    if (claim.lost.aborted) {
+      notes.push("another process took this run over (this one had stopped sending heartbeats)");
+    }
+    const leftPending = summary.stoppedBy === null ? (await store.jobCounts(run.id)).pending : 1;
+    const status: RunStatus =
+      leftPending === 0 ? "completed" : summary.stoppedBy === "budget" ? "budget_exhausted" : "interrupted";
+    await store.setRunStatus(run.id, status);
+    return {
+      run: { ...run, status },
+      resumed,
+      model,
+      totalJobs: summary.planned,
+      alreadyDone: summary.alreadyDone,
+      summary,
+      notes,
+    };
+  } finally {
+    await claim.release();
   }
-  if (priceNote) notes.push(priceNote);
-  const spent = await store.spending(run.id);
-  const limiter = new RateLimiter();
-  limiter.configure(model.bucket, { rpm: options.rpm ?? spec.model.rpm, tpm: options.tpm ?? spec.model.tpm });
-  await store.setRunStatus(run.id, "running");
-  const summary = await executeRun(
-    {
-      ...requestSettings,
-      runId: run.id,
-      store,
-      concurrency: options.concurrency ?? defaultConcurrency(model),
-      limiter,
-      budget: new Budget({
-        capUsd: budgetUsd,
-        capCalls: spec.budget?.calls,
-        spentUsd: spent.usd,
-        calls: spent.calls,
-      }),
-      price,
-      retry: options.retry,
-      stop: options.stop,
-      abort: options.abort,
-      onProgress: options.onProgress,
-    },
-    pending,
-  );
-  await Promise.all([agentsSaved, jobsSaved]);
-  // Every pending job finished means every outcome is committed (executeRun waits for that), so
-  // the store need only be asked when some were left.
-  const allFinished = summary.done + summary.failed === pending.length;
-  const leftPending = allFinished ? 0 : (await store.jobCounts(run.id)).pending;
-  const status =
-    leftPending === 0
-      ? "completed"
-      : summary.stoppedBy === "budget"
-        ? "budget_exhausted"
-        : summary.stoppedBy === "interrupt"
-          ? "interrupted"
-          : "interrupted";
-  await store.setRunStatus(run.id, status);
-  return { run: { ...run, status }, resumed, model, totalJobs: plan.length, alreadyDone, summary, notes };
+}
+
+/**
+ * A run is the spec, model and mode asked of these people with these questions. When what is
+ * behind the population or the items changes (another sample, an edited CSV, reworded items),
+ * the same command starts a new run rather than resuming one whose stored plan no longer fits.
+ */
+function runIdOf(
+  study: LoadedStudy,
+  model: LanguageModel,
+  mode: string,
+  agents: readonly Agent[],
+  profiles: ReadonlyMap<string, { profile: string }>,
+  questions: readonly Question[],
+  newRun?: boolean,
+): string {
+  const inputs = createHash("sha256").update(JSON.stringify([study.version, model.id, mode]));
+  for (const a of agents) inputs.update(`\u0000${a.id}\u0000${profiles.get(a.id)!.profile}`);
+  inputs.update(`\u0000${JSON.stringify(questions)}`);
+  const runKey = inputs.digest("hex").slice(0, 8);
+  return `${study.spec.name}-${runKey}${newRun ? `-${Date.now().toString(36)}` : ""}`;
 }
 
 function defaultConcurrency(model: LanguageModel): number {

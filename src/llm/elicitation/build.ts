@@ -1,4 +1,5 @@
 import { UserError } from "../../errors/index.ts";
+import { answerRule, optionsOf } from "../../instruments/answers.ts";
 import type { Question } from "../../instruments/types.ts";
 import type { ModelRequest } from "../types.ts";
 
@@ -23,11 +24,7 @@ const PERSONA_INSTRUCTIONS =
   "The text above describes you. Answer every question as this person would, in the first person, " +
   "consistent with the description. Do not say that you are an AI.";
 
-/** Options of a closed question; yes/no questions without explicit options get ["Yes", "No"]. */
-export function optionsOf(q: Question): string[] | undefined {
-  if (q.options && q.options.length > 0) return q.options;
-  return q.type === "yes_no" ? ["Yes", "No"] : undefined;
-}
+export { optionsOf };
 
 function where(q: Question, index: number): string {
   return q?.id ? `question "${q.id}"` : `questions[${index}]`;
@@ -78,18 +75,6 @@ function checkQuestions(questions: Question[], mode: ElicitationMode): void {
   }
 }
 
-function answerSchema(q: Question): Record<string, unknown> {
-  const options = optionsOf(q);
-  if (options) return { type: "string", enum: options };
-  if (q.type === "numeric" || q.type === "linear_scale") {
-    const s: Record<string, unknown> = { type: q.type === "linear_scale" ? "integer" : "number" };
-    if (q.min !== undefined) s.minimum = q.min;
-    if (q.max !== undefined) s.maximum = q.max;
-    return s;
-  }
-  return { type: "string" };
-}
-
 // The same question list gives the same schema object, so consumers can cache per-schema work.
 const schemaCache = new WeakMap<Question[], NonNullable<ModelRequest["schema"]>>();
 
@@ -98,7 +83,7 @@ export function answersSchema(questions: Question[]): NonNullable<ModelRequest["
   const cached = schemaCache.get(questions);
   if (cached) return cached;
   const properties: Record<string, unknown> = {};
-  for (const q of questions) properties[q.id] = answerSchema(q);
+  for (const q of questions) properties[q.id] = answerRule(q).jsonSchema;
   const schema = {
     name: SCHEMA_NAME,
     schema: {
@@ -119,19 +104,6 @@ export function answersSchema(questions: Question[]): NonNullable<ModelRequest["
   return schema;
 }
 
-function describeAllowed(q: Question): string {
-  const options = optionsOf(q);
-  if (options) return `Options: ${options.map((o) => JSON.stringify(o)).join(" | ")}`;
-  if (q.type === "numeric" || q.type === "linear_scale") {
-    const whole = q.type === "linear_scale" ? "A whole number" : "A number";
-    if (q.min !== undefined && q.max !== undefined) return `${whole} from ${q.min} to ${q.max}.`;
-    if (q.min !== undefined) return `${whole}, at least ${q.min}.`;
-    if (q.max !== undefined) return `${whole}, at most ${q.max}.`;
-    return `${whole}.`;
-  }
-  return "Free text, in your own words (one or two sentences).";
-}
-
 function withContext(context: string | undefined, body: string): string {
   return context && context.trim() !== "" ? `${context.trim()}\n\n${body}` : body;
 }
@@ -150,7 +122,7 @@ function questionBody(questions: Question[], mode: ElicitationMode): string {
     const lines = optionsOf(q)!.map((o, i) => `${OPTION_LETTERS[i]}. ${o}`);
     body = `${q.text}\n${lines.join("\n")}\n\nReply with the letter of your answer only.`;
   } else {
-    const items = questions.map((q) => `[${q.id}] ${q.text}\n${describeAllowed(q)}`);
+    const items = questions.map((q) => `[${q.id}] ${q.text}\n${answerRule(q).allowed}`);
     body =
       `Answer each of the following questions.\n\n${items.join("\n\n")}\n\n` +
       `Reply with JSON only: {"answers": {"<question id>": <answer>, ...}} with an answer for every question id; ` +

@@ -177,7 +177,7 @@ test("repair: appends the reply and a turn naming each problem and what is allow
     JSON.stringify({ answers: { cappun: "Maybe", age: 150, happy: 3, why: "x", voted: "Yes" } }),
   );
   const { problems } = parseAnswers(questions, "generate", bad);
-  const fixed = repairRequest(req, bad, problems);
+  const fixed = repairRequest(req, bad, problems, questions);
   assert.equal(fixed.messages.length, 4);
   assert.deepEqual(fixed.messages.slice(0, 2), req.messages);
   assert.deepEqual(fixed.messages[2], { role: "assistant", content: bad.text });
@@ -192,7 +192,7 @@ test("repair: appends the reply and a turn naming each problem and what is allow
 
   const dreq = buildRequest({ profile, questions: [cappun], mode: "distribution" });
   const dbad = reply("");
-  const dfixed = repairRequest(dreq, dbad, parseAnswers([cappun], "distribution", dbad).problems);
+  const dfixed = repairRequest(dreq, dbad, parseAnswers([cappun], "distribution", dbad).problems, [cappun]);
   assert.equal(dfixed.messages[2].content, "(empty reply)");
   assert.match(dfixed.messages[3].content, /letter of your answer only \(one of A, B\)/);
   assert.equal(dfixed.topLogprobs, 20);

@@ -1,6 +1,7 @@
+import { answerRule, optionsOf } from "../../instruments/answers.ts";
 import type { Answer, Question } from "../../instruments/types.ts";
 import type { ModelResponse } from "../types.ts";
-import { type ElicitationMode, OPTION_LETTERS, optionsOf } from "./build.ts";
+import { type ElicitationMode, OPTION_LETTERS } from "./build.ts";
 
 export interface ParsedAnswer {
   answer: Answer;
@@ -24,10 +25,6 @@ export interface ParsedAnswers {
 
 const normalize = (s: string): string => s.normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();
 
-function listOptions(options: string[]): string {
-  return options.join(", ");
-}
-
 function quote(value: unknown): string {
   const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
@@ -38,44 +35,6 @@ function unfence(text: string): string {
   const t = text.trim();
   const m = /^```[a-zA-Z]*\s*\n?([\s\S]*?)\n?```$/.exec(t);
   return m ? m[1].trim() : t;
-}
-
-function checkOne(q: Question, value: unknown): { answer: Answer } | { reason: string } {
-  const options = optionsOf(q);
-  if (options) {
-    const text = typeof value === "number" ? String(value) : value;
-    if (typeof text === "string") {
-      if (options.includes(text)) return { answer: text };
-      const n = normalize(text);
-      const match = options.find((o) => normalize(o) === n);
-      if (match !== undefined) return { answer: match };
-    }
-    return { reason: `${q.id}: ${quote(value)} is not one of the options (${listOptions(options)})` };
-  }
-  if (q.type === "numeric" || q.type === "linear_scale") {
-    const n =
-      typeof value === "number"
-        ? value
-        : typeof value === "string" && value.trim() !== ""
-          ? Number(value)
-          : Number.NaN;
-    if (!Number.isFinite(n)) return { reason: `${q.id}: ${quote(value)} is not a number` };
-    if (q.type === "linear_scale" && !Number.isInteger(n))
-      return { reason: `${q.id}: ${n} is not a whole number` };
-    if ((q.min !== undefined && n < q.min) || (q.max !== undefined && n > q.max)) {
-      const range =
-        q.min !== undefined && q.max !== undefined
-          ? `${q.min} to ${q.max}`
-          : q.min !== undefined
-            ? `at least ${q.min}`
-            : `at most ${q.max}`;
-      return { reason: `${q.id}: ${n} is outside the allowed range (${range})` };
-    }
-    return { answer: n };
-  }
-  if (typeof value === "string" && value.trim() !== "") return { answer: value.trim() };
-  if (typeof value === "number") return { answer: String(value) };
-  return { reason: `${q.id}: expected a text answer, got ${quote(value)}` };
 }
 
 function parseGenerate(questions: Question[], text: string): ParsedAnswers {
@@ -105,7 +64,7 @@ function parseGenerate(questions: Question[], text: string): ParsedAnswers {
       out.problems.push({ item: q.id, reason: `${q.id}: no answer given` });
       continue;
     }
-    const checked = checkOne(q, answers[q.id]);
+    const checked = answerRule(q).check(answers[q.id]);
     if ("answer" in checked) out.answers[q.id] = { answer: checked.answer };
     else out.problems.push({ item: q.id, reason: checked.reason });
   }
@@ -127,6 +86,17 @@ function parseDistribution(q: Question, response: ModelResponse): ParsedAnswers 
   const out: ParsedAnswers = { answers: {}, problems: [], notes: [] };
   const options = optionsOf(q)!;
   const letters = OPTION_LETTERS.slice(0, options.length).split("").join(", ");
+  // The reply itself must be an answer: first-token probabilities describe the reply the model
+  // started to write, and say nothing about an option when that reply is not a letter (a model
+  // may start "It depends…" while a letter is among its first-token alternatives).
+  const text = response.text.trim();
+  const m = /^[([]?([A-Za-z])(?=$|[^A-Za-z])/.exec(text);
+  let index = m ? letterIndex(m[1], options.length) : -1;
+  if (index < 0) index = options.findIndex((o) => normalize(o) === normalize(text));
+  if (index < 0) {
+    out.problems.push({ item: q.id, reason: `${q.id}: ${quote(text)} is not one of the letters ${letters}` });
+    return out;
+  }
   const mass = new Array<number>(options.length).fill(0);
   let total = 0;
   for (const alt of response.firstTokenLogprobs ?? []) {
@@ -144,14 +114,6 @@ function parseDistribution(q: Question, response: ModelResponse): ParsedAnswers 
       if (mass[i] > mass[best]) best = i;
     }
     out.answers[q.id] = { answer: options[best], probabilities };
-    return out;
-  }
-  const text = response.text.trim();
-  const m = /^[([]?([A-Za-z])(?=$|[^A-Za-z])/.exec(text);
-  let index = m ? letterIndex(m[1], options.length) : -1;
-  if (index < 0) index = options.findIndex((o) => normalize(o) === normalize(text));
-  if (index < 0) {
-    out.problems.push({ item: q.id, reason: `${q.id}: ${quote(text)} is not one of the letters ${letters}` });
     return out;
   }
   out.answers[q.id] = { answer: options[index] };

@@ -1,6 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { Plan, type PlanInput } from "../../engine/plan.ts";
-import type { CommitBatch, JobRecord, ResponseRecord } from "../types.ts";
+import { Plan, type PlanInput, type PlannedJob } from "../../designs/index.ts";
+import type { CommitBatch, ResponseRecord } from "../types.ts";
 
 /**
  * What a commit writes, as flat value lists (one per table, `width` values a row): built on the
@@ -17,6 +17,10 @@ export interface BatchRows {
    * writer thread and into the statement.
    */
   replayed: SQLInputValue[];
+  /** Episode turns, TURN_WIDTH values a row. */
+  turns?: SQLInputValue[];
+  /** (run, seq) pairs of jobs whose stored responses and turns go first (a retried job). */
+  resets?: SQLInputValue[];
   /** Planned jobs (saveJobs), JOB_WIDTH values a row. */
   jobs?: SQLInputValue[];
   /**
@@ -28,15 +32,27 @@ export interface BatchRows {
   agents?: SQLInputValue[];
 }
 
-const CALL_WIDTH = 13;
-const CACHE_WIDTH = 6;
-const RESPONSE_WIDTH = 17;
+const CALL_WIDTH = 14;
+const INSERT_CALLS = `INSERT INTO costs (run_id, job_id, attempt, purpose, outcome, http_status, input_tokens,
+  cached_input_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, created_at, turn) VALUES`;
+const CACHE_WIDTH = 7;
+const INSERT_CACHE = `INSERT OR IGNORE INTO cache (key, model, text, logprobs_json, model_snapshot, created_at,
+  tool_calls_json) VALUES`;
+const RESPONSE_WIDTH = 19;
+const INSERT_RESPONSES = `INSERT OR REPLACE INTO responses (run, seq, agent_id, item, status, answer_json, reason,
+  probabilities_json, raw_text, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd,
+  latency_ms, model_snapshot, cache_hit, created_at, turn) VALUES`;
+const TURN_WIDTH = 18;
+/** The first write of a turn wins: a replayed turn (from the cache) keeps the paid call's row. */
+const INSERT_TURNS = "INSERT OR IGNORE INTO turns VALUES";
 const REPLAYED_WIDTH = 8;
 const INSERT_REPLAYED = `INSERT OR REPLACE INTO responses (run, seq, item, answer_json, probabilities_json,
   raw_text, model_snapshot, created_at, status, input_tokens, cached_input_tokens, output_tokens,
   reasoning_tokens, cost_usd, latency_ms, cache_hit) VALUES`;
 const REPLAYED_ROW = "(?,?,?,?,?,?,?,?,'ok',0,0,0,0,0,0,1)";
-export const JOB_WIDTH = 7;
+export const JOB_WIDTH = 8;
+const INSERT_JOBS = `INSERT OR IGNORE INTO jobs (run, seq, job_id, agent_id, items_json, arm, replicate,
+  inputs_json) VALUES`;
 export const AGENT_WIDTH = 5;
 
 /**
@@ -87,6 +103,7 @@ export function rowCount(rows: BatchRows): number {
     rows.cache.length / CACHE_WIDTH +
     rows.responses.length / RESPONSE_WIDTH +
     rows.replayed.length / REPLAYED_WIDTH +
+    (rows.turns?.length ?? 0) / TURN_WIDTH +
     (rows.jobs?.length ?? 0) / JOB_WIDTH +
     (rows.plan ? new Plan(rows.plan.input).length : 0) +
     (rows.agents?.length ?? 0) / AGENT_WIDTH
@@ -111,6 +128,7 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
       c.costUsd,
       c.latencyMs,
       c.createdAt,
+      c.turn,
     );
   }
   const now = new Date().toISOString();
@@ -124,23 +142,27 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
       r.firstTokenLogprobs ? JSON.stringify(r.firstTokenLogprobs) : null,
       r.modelSnapshot ?? null,
       now,
+      r.toolCalls ? JSON.stringify(r.toolCalls) : null,
     );
   }
   const responses: SQLInputValue[] = [];
   const replayed: SQLInputValue[] = [];
   for (const o of batch.outcomes) {
     const run = runNumber(o.runId);
-    // Agent, arm, replicate and model are the job's and the run's, stored there once.
+    // Agent, arm, replicate and model are the job's and the run's, stored there once; a response
+    // names its person only when it is another participant's.
     for (const r of o.responses) {
       const answer = r.answer === null ? null : JSON.stringify(r.answer);
       const probabilities = r.probabilities ? JSON.stringify(r.probabilities) : null;
-      if (isReplayed(r)) {
+      const agent = r.agentId === o.agentId ? "" : r.agentId;
+      if (agent === "" && isReplayed(r)) {
         replayed.push(run, o.seq, r.item, answer, probabilities, r.rawText, r.modelSnapshot, r.createdAt);
         continue;
       }
       responses.push(
         run,
         o.seq,
+        agent,
         r.item,
         r.status,
         answer,
@@ -156,10 +178,39 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
         r.modelSnapshot,
         r.cacheHit ? 1 : 0,
         r.createdAt,
+        r.turn,
       );
     }
   }
-  return { calls, cache, responses, replayed };
+  const rows: BatchRows = { calls, cache, responses, replayed };
+  if (batch.turns?.length) {
+    const turns: SQLInputValue[] = [];
+    for (const t of batch.turns) {
+      turns.push(
+        runNumber(t.runId),
+        t.seq,
+        t.turn,
+        t.speaker,
+        t.model,
+        t.prompt,
+        t.text,
+        t.payload === undefined || t.payload === null ? null : JSON.stringify(t.payload),
+        t.status,
+        t.reason,
+        t.inputTokens,
+        t.cachedInputTokens,
+        t.outputTokens,
+        t.reasoningTokens,
+        t.costUsd,
+        t.latencyMs,
+        t.cacheHit ? 1 : 0,
+        t.createdAt,
+      );
+    }
+    rows.turns = turns;
+  }
+  if (batch.resets?.length) rows.resets = batch.resets.flatMap((r) => [runNumber(r.runId), r.seq]);
+  return rows;
 }
 
 /** An answer taken whole from the cache: ok, and nothing spent on it (the columns INSERT_REPLAYED fixes). */
@@ -167,6 +218,7 @@ function isReplayed(r: ResponseRecord): boolean {
   return (
     r.cacheHit &&
     r.status === "ok" &&
+    r.turn === null &&
     r.reason === null &&
     r.costUsd === 0 &&
     r.latencyMs === 0 &&
@@ -178,7 +230,7 @@ function isReplayed(r: ResponseRecord): boolean {
 }
 
 /** Rows of planned jobs; jobs share item lists (one per item set), so each list's JSON is made once. */
-export function jobValues(run: number, jobs: Omit<JobRecord, "status">[]): SQLInputValue[] {
+export function jobValues(run: number, jobs: PlannedJob[]): SQLInputValue[] {
   const values: SQLInputValue[] = [];
   const itemsJson = new Map<readonly string[], string>();
   for (const j of jobs) {
@@ -187,7 +239,16 @@ export function jobValues(run: number, jobs: Omit<JobRecord, "status">[]): SQLIn
       items = JSON.stringify(j.items);
       itemsJson.set(j.items, items);
     }
-    values.push(run, j.seq, j.jobId, j.agentId, items, j.arm, j.replicate);
+    values.push(
+      run,
+      j.seq,
+      j.jobId,
+      j.agentId,
+      items,
+      j.arm,
+      j.replicate,
+      j.inputs === undefined ? null : JSON.stringify(j.inputs),
+    );
   }
   return values;
 }
@@ -196,19 +257,30 @@ export function jobValues(run: number, jobs: Omit<JobRecord, "status">[]): SQLIn
 export function writeRows(db: DatabaseSync, statements: Statements, ...batches: BatchRows[]): void {
   transaction(db, () => {
     for (const rows of batches) {
+      if (rows.resets) {
+        for (let i = 0; i < rows.resets.length; i += 2) {
+          statements
+            .get("DELETE FROM responses WHERE run = ? AND seq = ?")
+            .run(rows.resets[i], rows.resets[i + 1]);
+          statements
+            .get("DELETE FROM turns WHERE run = ? AND seq = ?")
+            .run(rows.resets[i], rows.resets[i + 1]);
+        }
+      }
       if (rows.agents)
         insertMany(statements, "INSERT OR IGNORE INTO agents VALUES", AGENT_WIDTH, rows.agents);
-      if (rows.jobs) insertMany(statements, "INSERT OR IGNORE INTO jobs VALUES", JOB_WIDTH, rows.jobs);
+      if (rows.jobs) insertMany(statements, INSERT_JOBS, JOB_WIDTH, rows.jobs);
       if (rows.plan) {
         const plan = new Plan(rows.plan.input);
         for (let start = 0; start < plan.length; start += PLAN_SLICE) {
           const values = jobValues(rows.plan.run, plan.slice(start, start + PLAN_SLICE));
-          insertMany(statements, "INSERT OR IGNORE INTO jobs VALUES", JOB_WIDTH, values);
+          insertMany(statements, INSERT_JOBS, JOB_WIDTH, values);
         }
       }
-      insertMany(statements, "INSERT INTO costs VALUES", CALL_WIDTH, rows.calls);
-      insertMany(statements, "INSERT OR IGNORE INTO cache VALUES", CACHE_WIDTH, rows.cache);
-      insertMany(statements, "INSERT OR REPLACE INTO responses VALUES", RESPONSE_WIDTH, rows.responses);
+      insertMany(statements, INSERT_CALLS, CALL_WIDTH, rows.calls);
+      insertMany(statements, INSERT_CACHE, CACHE_WIDTH, rows.cache);
+      if (rows.turns) insertMany(statements, INSERT_TURNS, TURN_WIDTH, rows.turns);
+      insertMany(statements, INSERT_RESPONSES, RESPONSE_WIDTH, rows.responses);
       insertMany(statements, INSERT_REPLAYED, REPLAYED_WIDTH, rows.replayed, REPLAYED_ROW);
     }
   });

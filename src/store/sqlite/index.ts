@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import { Plan } from "../../engine/plan.ts";
+import { Plan } from "../../designs/index.ts";
 import { UserError } from "../../errors/index.ts";
 import type {
   AgentRecord,
@@ -11,11 +11,14 @@ import type {
   JobRecord,
   JobStatus,
   ResponseRecord,
+  RunClaim,
+  RunHolder,
   RunRecord,
   RunStatus,
   Spending,
   Store,
   StudyRecord,
+  TurnRecord,
 } from "../types.ts";
 import {
   type BatchRows,
@@ -27,7 +30,9 @@ import {
   transaction,
   writeRows,
 } from "./batch.ts";
+import { claimRun, heartbeat, releaseRun } from "./locks.ts";
 import { migrations } from "./migrations.ts";
+import { JOB_STATUS, RESPONSES, stageRange, TURNS, toJobs, toResponse, toRun, toTurn } from "./read.ts";
 import { WriterThread } from "./writer.ts";
 
 /**
@@ -41,15 +46,6 @@ const THREAD_MIN_ROWS = 256;
 
 /** position of the key in the list looked up, text, logprobs_json, model_snapshot */
 type CacheRow = [number, string, string | null, string | null];
-
-/**
- * Jobs with their status. A job is done when its responses are stored (all of a job's responses
- * are written in one transaction, with one status), so the status is read from them rather than
- * kept in a second place that every commit would have to update.
- */
-const JOB_STATUS = `SELECT j.*, COALESCE(
-    (SELECT r.status FROM responses r WHERE r.run = j.run AND r.seq = j.seq LIMIT 1), 'pending'
-  ) AS status FROM jobs j WHERE j.run = ?`;
 
 export class SqliteStore implements Store {
   readonly path: string;
@@ -211,40 +207,26 @@ export class SqliteStore implements Store {
     return this.write({ ...none, jobs: jobValues(run, jobs.slice(0, jobs.length)) });
   }
 
-  async jobs(runId: string, status?: JobStatus): Promise<JobRecord[]> {
+  async jobs(runId: string, status?: JobStatus, stage?: number): Promise<JobRecord[]> {
     const run = this.runNumber(runId);
     if (run === undefined) return [];
+    const [from, to] = stageRange(stage);
     const rows = (
       status
-        ? this.stmt(`SELECT * FROM (${JOB_STATUS}) WHERE status = ? ORDER BY seq`).all(run, status)
-        : this.stmt(`${JOB_STATUS} ORDER BY seq`).all(run)
-    ) as Record<string, string | number>[];
-    // Jobs of one item set share one items array, as planned jobs do (consumers key work on it).
-    const itemSets = new Map<string, string[]>();
-    const itemsOf = (json: string): string[] => {
-      let items = itemSets.get(json);
-      if (!items) {
-        items = JSON.parse(json) as string[];
-        itemSets.set(json, items);
-      }
-      return items;
-    };
-    return rows.map((r) => ({
-      jobId: String(r.job_id),
-      seq: Number(r.seq),
-      agentId: String(r.agent_id),
-      items: itemsOf(String(r.items_json)),
-      arm: String(r.arm),
-      replicate: Number(r.replicate),
-      status: r.status as JobStatus,
-    }));
+        ? this.stmt(`SELECT * FROM (${JOB_STATUS}) WHERE status = ? ORDER BY seq`).all(run, from, to, status)
+        : this.stmt(`${JOB_STATUS} ORDER BY seq`).all(run, from, to)
+    ) as Record<string, string | number | null>[];
+    return toJobs(rows);
   }
 
-  async jobCounts(runId: string): Promise<Record<JobStatus, number>> {
+  async jobCounts(runId: string, stage?: number): Promise<Record<JobStatus, number>> {
     const counts: Record<JobStatus, number> = { pending: 0, ok: 0, failed: 0 };
     const run = this.runNumber(runId);
     if (run === undefined) return counts;
-    const rows = this.stmt(`SELECT status, COUNT(*) AS n FROM (${JOB_STATUS}) GROUP BY status`).all(run) as {
+    const rows = this.stmt(`SELECT status, COUNT(*) AS n FROM (${JOB_STATUS}) GROUP BY status`).all(
+      run,
+      ...stageRange(stage),
+    ) as {
       status: JobStatus;
       n: number;
     }[];
@@ -252,8 +234,21 @@ export class SqliteStore implements Store {
     return counts;
   }
 
+  async failedJobs(runId: string): Promise<(JobRecord & { reasons: string[] })[]> {
+    const run = this.runNumber(runId);
+    if (run === undefined) return [];
+    const rows = this.stmt(
+      `SELECT j.*, 'failed' AS status, json_group_array(r.reason) AS reasons_json
+       FROM jobs j JOIN responses r ON r.run = j.run AND r.seq = j.seq AND r.status = 'failed'
+       WHERE j.run = ? GROUP BY j.seq ORDER BY j.seq`,
+    ).all(run) as Record<string, string | number | null>[];
+    const jobs = toJobs(rows);
+    return jobs.map((job, i) => ({ ...job, reasons: JSON.parse(String(rows[i].reasons_json)) as string[] }));
+  }
+
   async commit(batch: CommitBatch): Promise<void> {
-    if (batch.calls.length + batch.cache.length + batch.outcomes.length === 0) return;
+    const rows = batch.calls.length + batch.cache.length + batch.outcomes.length;
+    if (rows + (batch.turns?.length ?? 0) + (batch.resets?.length ?? 0) === 0) return;
     // Returned, not awaited: an awaiting frame would keep the batch alive until the writer thread
     // commits it, and a replay keeps a dozen batches in flight (they were most of what young-space
     // garbage collections had to copy).
@@ -302,17 +297,29 @@ export class SqliteStore implements Store {
   async *responses(runId: string): AsyncIterable<ResponseRecord> {
     const run = this.runNumber(runId);
     if (run === undefined) return;
-    const rows = this.db
-      .prepare(
-        `SELECT ru.id AS run_id, j.job_id, r.item, j.agent_id, j.arm, j.replicate, ru.model_id AS model,
-           r.status, r.answer_json, r.reason, r.probabilities_json, r.raw_text, r.input_tokens,
-           r.cached_input_tokens, r.output_tokens, r.reasoning_tokens, r.cost_usd, r.latency_ms,
-           r.model_snapshot, r.cache_hit, r.created_at
-         FROM responses r JOIN jobs j ON j.run = r.run AND j.seq = r.seq JOIN runs ru ON ru.num = r.run
-         WHERE r.run = ? ORDER BY r.seq, r.item`,
-      )
-      .iterate(run) as Iterable<Record<string, string | number | null>>;
+    const rows = this.db.prepare(RESPONSES).iterate(run) as Iterable<Record<string, string | number | null>>;
     for (const r of rows) yield toResponse(r);
+  }
+
+  async *turns(runId: string, seq?: number): AsyncIterable<TurnRecord> {
+    const run = this.runNumber(runId);
+    if (run === undefined) return;
+    const rows = this.db.prepare(TURNS).iterate(run, seq ?? 0, seq ?? Number.MAX_SAFE_INTEGER) as Iterable<
+      Record<string, string | number | null>
+    >;
+    for (const r of rows) yield toTurn(r);
+  }
+
+  async claimRun(runId: string, holder: RunHolder, staleMs: number): Promise<RunClaim> {
+    return claimRun(this.db, this.knownRunNumber(runId), holder, staleMs);
+  }
+
+  async heartbeat(runId: string, holder: string): Promise<boolean> {
+    return heartbeat(this.db, this.knownRunNumber(runId), holder);
+  }
+
+  async releaseRun(runId: string, holder: string): Promise<void> {
+    releaseRun(this.db, this.knownRunNumber(runId), holder);
   }
 
   async close(): Promise<void> {
@@ -320,45 +327,4 @@ export class SqliteStore implements Store {
     this.statements.clear();
     this.db.close();
   }
-}
-
-function toRun(row: Record<string, string>): RunRecord {
-  return {
-    id: row.id,
-    studyId: row.study_id,
-    studyName: row.study_name,
-    modelId: row.model_id,
-    modelKind: row.model_kind,
-    mode: row.mode,
-    status: row.status as RunStatus,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    specDir: row.spec_dir ?? null,
-  };
-}
-
-function toResponse(r: Record<string, string | number | null>): ResponseRecord {
-  return {
-    runId: String(r.run_id),
-    jobId: String(r.job_id),
-    item: String(r.item),
-    agentId: String(r.agent_id),
-    arm: String(r.arm),
-    replicate: Number(r.replicate),
-    model: String(r.model),
-    status: r.status as "ok" | "failed",
-    answer: r.answer_json === null ? null : JSON.parse(String(r.answer_json)),
-    reason: r.reason === null ? null : String(r.reason),
-    probabilities: r.probabilities_json === null ? null : JSON.parse(String(r.probabilities_json)),
-    rawText: r.raw_text === null ? null : String(r.raw_text),
-    inputTokens: Number(r.input_tokens),
-    cachedInputTokens: Number(r.cached_input_tokens),
-    outputTokens: Number(r.output_tokens),
-    reasoningTokens: Number(r.reasoning_tokens),
-    costUsd: r.cost_usd === null ? null : Number(r.cost_usd),
-    latencyMs: Number(r.latency_ms),
-    modelSnapshot: r.model_snapshot === null ? null : String(r.model_snapshot),
-    cacheHit: Number(r.cache_hit) === 1,
-    createdAt: String(r.created_at),
-  };
 }

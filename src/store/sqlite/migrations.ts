@@ -114,4 +114,43 @@ export const migrations: string[] = [
    ALTER TABLE runs_v5 RENAME TO runs;
    ALTER TABLE jobs_v5 RENAME TO jobs;
    ALTER TABLE responses_v5 RENAME TO responses;`,
+  // Episodes (multi-turn, multi-party jobs). Responses gain the answering person (a participant
+  // other than the job's agent; '' means the job's agent, so one-person jobs store nothing more)
+  // and the turn that asked the item, and may be 'skipped' by a survey's flow; the rebuild keeps
+  // every row, as migration 5 did. Turns keep each exchange of an episode; run_locks let one
+  // process at a time execute a run; jobs may carry an episode's inputs; the ledger names the
+  // turn a call was made for; cached answers may be tool calls.
+  `CREATE TABLE responses_v6 (
+     run INTEGER NOT NULL, seq INTEGER NOT NULL, agent_id TEXT NOT NULL DEFAULT '', item TEXT NOT NULL,
+     status TEXT NOT NULL, answer_json TEXT, reason TEXT, probabilities_json TEXT, raw_text TEXT,
+     input_tokens REAL NOT NULL, cached_input_tokens REAL NOT NULL, output_tokens REAL NOT NULL,
+     reasoning_tokens REAL NOT NULL, cost_usd REAL, latency_ms REAL NOT NULL, model_snapshot TEXT,
+     cache_hit INTEGER NOT NULL, created_at TEXT NOT NULL, turn INTEGER,
+     PRIMARY KEY (run, seq, agent_id, item),
+     CHECK (status = 'ok' OR reason IS NOT NULL)
+   ) WITHOUT ROWID;
+   INSERT INTO responses_v6 (run, seq, item, status, answer_json, reason, probabilities_json, raw_text,
+       input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms,
+       model_snapshot, cache_hit, created_at)
+     SELECT run, seq, item, status, answer_json, reason, probabilities_json, raw_text, input_tokens,
+       cached_input_tokens, output_tokens, reasoning_tokens, cost_usd, latency_ms, model_snapshot,
+       cache_hit, created_at
+     FROM responses;
+   DROP TABLE responses;
+   ALTER TABLE responses_v6 RENAME TO responses;
+   CREATE TABLE turns (
+     run INTEGER NOT NULL, seq INTEGER NOT NULL, turn INTEGER NOT NULL, speaker TEXT NOT NULL,
+     model TEXT, prompt TEXT, text TEXT NOT NULL, payload_json TEXT, status TEXT NOT NULL, reason TEXT,
+     input_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL, cost_usd REAL, latency_ms REAL NOT NULL,
+     cache_hit INTEGER NOT NULL, created_at TEXT NOT NULL,
+     PRIMARY KEY (run, seq, turn)
+   ) WITHOUT ROWID;
+   CREATE TABLE run_locks (
+     run INTEGER PRIMARY KEY, holder TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+     started_at TEXT NOT NULL, heartbeat_at INTEGER NOT NULL
+   );
+   ALTER TABLE jobs ADD COLUMN inputs_json TEXT;
+   ALTER TABLE costs ADD COLUMN turn INTEGER;
+   ALTER TABLE cache ADD COLUMN tool_calls_json TEXT;`,
 ];

@@ -1,0 +1,110 @@
+import type { Agent } from "../agents/index.ts";
+import { assignArms, jobSeed, Plan, type PlanInput } from "../designs/index.ts";
+import {
+  BatchRunner,
+  EpisodeRunner,
+  type ModelEntry,
+  type Participant,
+  type RequestSettings,
+  type Stage,
+} from "../engine/index.ts";
+import { UserError } from "../errors/index.ts";
+import { optionsOf } from "../instruments/answers.ts";
+import type { FlowItem } from "../instruments/flow.ts";
+import type { Question } from "../instruments/types.ts";
+import type { ItemSpec, StudySpec } from "../spec/index.ts";
+import { surveyProgram } from "../survey/index.ts";
+
+/** The episode name of a sequential survey's jobs (`AGENT/survey/ARM/rN`). */
+export const SURVEY_EPISODE = "survey";
+
+export interface StudyPlan {
+  input: PlanInput;
+  /** Flow items of a sequential survey; absent for batch flow. */
+  flow?: FlowItem[];
+}
+
+/**
+ * The plan a spec gives: within subjects every person under every arm, between subjects each
+ * person under one arm (seeded, blocked when asked); batch flow asks items_per_call items a call,
+ * the sequential flow one job per person asking every item in turns.
+ */
+export function studyPlan(
+  spec: StudySpec,
+  agents: readonly Agent[],
+  questions: readonly Question[],
+): StudyPlan {
+  const arms = spec.design.arms.map((a) => a.name);
+  const input: PlanInput = {
+    agentIds: agents.map((a) => a.id),
+    itemIds: questions.map((q) => q.id),
+    arms,
+    replicates: spec.design.replicates,
+    itemsPerCall: spec.instrument.items_per_call,
+  };
+  if (spec.design.assignment === "between") {
+    input.assignment = assignArms({ agents, arms, blockOn: spec.design.block_on, seed: spec.seed }).arms;
+  }
+  if (spec.instrument.flow !== "sequential") return { input };
+  input.episode = SURVEY_EPISODE;
+  return { input, flow: flowItems(spec, questions) };
+}
+
+/** The sequential survey's items with their rules; a GSS item's options are known only now, so conditions on them are checked here. */
+function flowItems(spec: StudySpec, questions: readonly Question[]): FlowItem[] {
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  return spec.instrument.items.map((item: ItemSpec, i) => {
+    const question = questions[i];
+    for (const [field, condition] of [
+      ["when", item.when],
+      ["stop_when", item.stop_when],
+    ] as const) {
+      if (!condition?.in) continue;
+      const target = byId.get(condition.item);
+      const options = target ? optionsOf(target) : undefined;
+      const bad = options ? condition.in.find((v) => !options.includes(String(v))) : undefined;
+      if (bad !== undefined) {
+        throw new UserError(`"${bad}" is not an option of "${condition.item}" (${options!.join(", ")})`, {
+          where: `instrument.items[${i}].${field}.in`,
+        });
+      }
+    }
+    return {
+      question,
+      when: item.when,
+      stopWhen: item.stop_when,
+      randomizeOptions: item.randomize_options ?? spec.instrument.randomize_options ?? false,
+    };
+  });
+}
+
+/** The run's stages: today one, the survey (batch calls or a sequential episode per person). */
+export function studyStages(
+  runId: string,
+  spec: StudySpec,
+  plan: StudyPlan,
+  settings: RequestSettings,
+  entry: ModelEntry,
+): Stage[] {
+  const jobs = new Plan(plan.input);
+  if (!plan.flow) {
+    return [{ name: "answers", plan: () => jobs, runner: new BatchRunner(runId, settings, entry) }];
+  }
+  const participants = new Map<string, Participant>();
+  for (const [id, a] of settings.agents)
+    participants.set(id, { id, profile: a.profile, attributes: a.attributes });
+  const runner = new EpisodeRunner({
+    runId,
+    model: entry,
+    participants,
+    seedFor: (job) => jobSeed(spec.seed, job.agentId, job.replicate),
+    program: surveyProgram({
+      items: plan.flow,
+      mode: settings.mode,
+      arms: settings.arms,
+      temperature: settings.temperature,
+      maxOutputTokens: settings.maxOutputTokens,
+    }),
+  });
+  return [{ name: "survey", plan: () => jobs, runner }];
+}

@@ -1,0 +1,152 @@
+import {
+  type EpisodeContext,
+  type EpisodeProgram,
+  type EpisodeResponse,
+  type Participant,
+  toModelResponse,
+} from "../engine/index.ts";
+import { describeCondition, type Earlier, type FlowItem, holds, pipe } from "../instruments/flow.ts";
+import type { Question } from "../instruments/types.ts";
+import {
+  type ElicitationMode,
+  parseAnswers,
+  questionRequest,
+  repairRequest,
+  systemPrompt,
+} from "../llm/index.ts";
+import type { ChatMessage, ModelRequest } from "../llm/types.ts";
+
+export interface SurveySettings {
+  items: readonly FlowItem[];
+  mode: ElicitationMode;
+  /** Text each arm shows the simulated person before the first question ("" for none). */
+  arms: ReadonlyMap<string, string>;
+  temperature?: number;
+  maxOutputTokens: number;
+}
+
+/**
+ * A sequential survey as an episode: one person is asked the items in order, one a turn, with
+ * the earlier questions and answers in context (memory within an interview). An item is asked
+ * only when its `when` holds, piped text shows earlier answers, and the survey ends after an item
+ * whose `stop_when` holds; every item not asked is a `skipped` row whose reason says which rule.
+ */
+export function surveyProgram(settings: SurveySettings): EpisodeProgram {
+  return async (ctx: EpisodeContext): Promise<EpisodeResponse[]> => {
+    const { job } = ctx;
+    const person = ctx.participant(job.agentId);
+    const system = systemPrompt(person.profile);
+    const history: ChatMessage[] = [];
+    const earlier = new Map<string, Earlier>();
+    const responses: EpisodeResponse[] = [];
+    let stopped: string | null = null;
+    for (const item of settings.items) {
+      const q = item.question;
+      const skip = (reason: string) => {
+        earlier.set(q.id, { missing: "skipped" });
+        responses.push({ item: q.id, status: "skipped", answer: null, reason, turn: null });
+      };
+      if (stopped) {
+        skip(stopped);
+        continue;
+      }
+      if (item.when) {
+        const h = holds(item.when, earlier);
+        if ("missing" in h) {
+          skip(`skipped: when ${describeCondition(item.when)}, but ${h.missing}`);
+          continue;
+        }
+        if (!h.holds) {
+          skip(`skipped: when ${describeCondition(item.when)} does not hold`);
+          continue;
+        }
+      }
+      const piped = pipe(q.text, earlier);
+      if ("missing" in piped) {
+        skip(`skipped: its text shows {{${piped.missing}}}, which has no answer`);
+        continue;
+      }
+      const shown: Question = { ...q, text: piped.text };
+      if (item.randomizeOptions && q.options) shown.options = ctx.rng.shuffle(q.options);
+      const turn = await askItem(ctx, settings, person, system, history, shown, history.length === 0);
+      if (turn.ok) {
+        earlier.set(q.id, { answer: turn.answer });
+        responses.push({
+          item: q.id,
+          status: "ok",
+          answer: turn.answer,
+          reason: null,
+          probabilities: turn.probabilities,
+          turn: turn.turn,
+        });
+      } else {
+        earlier.set(q.id, { missing: "failed" });
+        responses.push({ item: q.id, status: "failed", answer: null, reason: turn.reason, turn: turn.turn });
+      }
+      if (item.stopWhen && turn.ok) {
+        const h = holds(item.stopWhen, earlier);
+        if ("holds" in h && h.holds)
+          stopped = `skipped: the survey stopped after ${q.id} (stop_when ${describeCondition(item.stopWhen)})`;
+      }
+    }
+    return responses;
+  };
+}
+
+type ItemTurn =
+  | { ok: true; answer: string | number; probabilities: Record<string, number> | null; turn: number }
+  | { ok: false; reason: string; turn: number };
+
+/** One item as one turn: the conversation so far, then the question (with the arm's text first, on turn one). */
+async function askItem(
+  ctx: EpisodeContext,
+  settings: SurveySettings,
+  person: Participant,
+  system: string,
+  history: ChatMessage[],
+  q: Question,
+  first: boolean,
+): Promise<ItemTurn> {
+  const questions = [q];
+  const part = questionRequest(
+    questions,
+    settings.mode,
+    first ? settings.arms.get(ctx.job.arm) || undefined : undefined,
+  );
+  const { user, ...rest } = part;
+  const request: ModelRequest = {
+    ...rest,
+    messages: [{ role: "system", content: system }, ...history, { role: "user", content: user }],
+    seed: ctx.seed,
+    maxOutputTokens: part.maxOutputTokens ?? settings.maxOutputTokens,
+    subject: {
+      agentId: person.id,
+      attributes: person.attributes,
+      items: [{ id: q.id, options: q.options }],
+      replicate: ctx.job.replicate,
+    },
+  };
+  if (settings.temperature !== undefined) request.temperature = settings.temperature;
+  let asking = request;
+  const asked = await ctx.ask({
+    speaker: person.id,
+    prompt: user,
+    request,
+    shown: q.options ? { options: q.options } : undefined,
+    check: (reply) => {
+      const parsed = parseAnswers(questions, settings.mode, toModelResponse(reply));
+      if (parsed.problems.length === 0) return { ok: true, value: parsed.answers[q.id] };
+      asking = repairRequest(asking, toModelResponse(reply), parsed.problems, questions);
+      return { ok: false, problems: parsed.problems, again: asking };
+    },
+  });
+  if (!asked.ok) return { ok: false, reason: asked.reason, turn: asked.turn };
+  // The conversation carries the question and the reply that answered it (not the repairs).
+  history.push({ role: "user", content: user }, { role: "assistant", content: asked.text });
+  return {
+    ok: true,
+    answer: asked.value.answer,
+    probabilities: asked.value.probabilities ?? null,
+    turn: asked.turn,
+  };
+}
