@@ -173,9 +173,9 @@ test("results writes one row per job and item with the documented columns", () =
   const spec = writeSpec("res", 5);
   const db = join(dir, "res.db");
   const run = populace(["run", spec, "--db", db, "--model", "baseline:demographic"]);
-  // Personas carry no demographics the baseline can use: it still answers from all respondents? No:
-  // custom questions are not GSS items, so the baseline refuses them, and each job fails with a reason.
-  assert.equal(run.status, 0, run.stderr);
+  // Custom questions are not GSS items, so the baseline cannot answer them: each job fails with a
+  // reason, and the run says so with exit code 3.
+  assert.equal(run.status, 3, run.stderr);
   const csv = populace(["results", "--db", db]);
   assert.equal(csv.status, 0, csv.stderr);
   const table = parseCsv(csv.stdout);

@@ -78,12 +78,12 @@ export class BatchRunner implements JobRunner<KeyedJob> {
     return parsed;
   }
 
-  async run({ work, missed }: Queued<KeyedJob>, service: CallService): Promise<JobOutcome> {
+  async run({ work, missed, fresh }: Queued<KeyedJob>, service: CallService): Promise<JobOutcome> {
     const { job, questions, key } = work;
     // Built only now: a job the cache answered never needed its prompt.
     const first = this.requests.request(job);
     // Valid answers are kept as they come, each with the reply it came from; a repair asks again
-    // only for the items still invalid.
+    // only for the items still invalid. (This check keeps state: ask() calls it once a reply.)
     const answers: Record<string, ParsedAnswer & { reply?: CachedResponse }> = {};
     let asking = questions;
     let request: ModelRequest = first;
@@ -101,7 +101,8 @@ export class BatchRunner implements JobRunner<KeyedJob> {
       first,
       check,
       { jobId: job.jobId, turn: null },
-      { key, knownMiss: missed },
+      // A failed job retried on purpose asks the model again rather than replaying its reply.
+      { key, knownMiss: missed, fresh },
     );
     if (asked.ok) return this.outcome(work, asked.value, asked.response, asked.totals, []);
     // Each item still without a valid answer fails with its own last problem (or the call's

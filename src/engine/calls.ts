@@ -132,17 +132,18 @@ export class CallService {
 
   /**
    * One call through the retry layer; a cached reply costs nothing. `key` is the request's cache
-   * key when the caller has it; `knownMiss` says the cache was already asked and had nothing.
+   * key when the caller has it; `knownMiss` says the cache was already asked and had nothing;
+   * `fresh` asks the model even when the cache has a reply, and the new reply replaces it.
    */
   async complete(
     entry: ModelEntry,
     request: ModelRequest,
     meta: CallMeta,
-    opts: { key?: string; knownMiss?: boolean } = {},
+    opts: { key?: string; knownMiss?: boolean; fresh?: boolean } = {},
   ): Promise<CallResult> {
     const { model } = entry;
     const key = opts.key ?? cacheKey(model, request);
-    const cached = opts.knownMiss ? undefined : await this.lookup(key);
+    const cached = opts.knownMiss || opts.fresh ? undefined : await this.lookup(key);
     if (cached) {
       this.o.progress.cacheHits++;
       return { response: cached, usage: ZERO_USAGE, costUsd: 0, latencyMs: 0, cacheHit: true };
@@ -201,7 +202,11 @@ export class CallService {
         writer.calls.push(
           callRecord(this.o.runId, meta, attempt, "ok", null, response.usage, costUsd, latencyMs),
         );
-        writer.cache.push({ key, model: model.id, response: stored });
+        writer.cache.push(
+          opts.fresh
+            ? { key, model: model.id, response: stored, replace: true }
+            : { key, model: model.id, response: stored },
+        );
         writer.pendingCache.set(key, stored);
         // A paid answer is made durable (ledger row and cache entry) before this worker sends its
         // next request, so a crash can repeat only the calls in flight. Free answers are batched.
@@ -236,7 +241,10 @@ export class CallService {
           }
         }
         progress.retries++;
-        await sleep(retryDelay(policy, attempt, error, this.random), this.o.abort).catch(() => {
+        // An unusable provider is asked again soon (a server may be starting) but not for long:
+        // the point is to say so within seconds.
+        const delay = retryDelay(policy, attempt, error, this.random);
+        await sleep(unusable ? Math.min(delay, 1000) : delay, this.o.abort).catch(() => {
           throw new Interrupted();
         });
       }
@@ -247,38 +255,47 @@ export class CallService {
    * A checked answer: the call, then `check` on its reply; an invalid reply is sent back with the
    * request `check` gives (a repair prompt) up to maxRepairs times, then recorded as a failure
    * naming what was wrong. A call that fails for good (CallFailed) ends the answer the same way.
+   * `check` gets the reply and the request that produced it; with `distrustCache` (a failed job
+   * retried on purpose) it must be pure, as a cached reply that fails it is asked of the model
+   * again (and checked again) instead of being repaired.
    */
   async ask<T>(
     entry: ModelEntry,
     first: ModelRequest,
-    check: (reply: CachedResponse) => Checked<T>,
+    check: (reply: CachedResponse, request: ModelRequest) => Checked<T>,
     meta: Omit<CallMeta, "purpose">,
-    opts: { key?: string; knownMiss?: boolean } = {},
+    opts: { key?: string; knownMiss?: boolean; fresh?: boolean; distrustCache?: boolean } = {},
   ): Promise<Asked<T>> {
     const maxRepairs = this.o.maxRepairs ?? 2;
     const totals: Totals = { usage: zeroUsage(), costUsd: 0, latencyMs: 0, allCached: true, priced: true };
     let request = first;
     let problems: AnswerProblem[] = [];
     let text: string | null = null;
-    for (let repair = 0; repair <= maxRepairs; repair++) {
-      let result: CallResult;
-      try {
-        result = await this.complete(
-          entry,
-          request,
-          { ...meta, purpose: repair === 0 ? "answer" : "repair" },
-          repair === 0 ? opts : {},
-        );
-      } catch (error) {
-        if (error instanceof CallFailed) return { ok: false, reason: error.message, text, problems, totals };
-        throw error;
-      }
+    const call = async (req: ModelRequest, purpose: CallMeta["purpose"], o: typeof opts) => {
+      const result = await this.complete(entry, req, { ...meta, purpose }, o);
       addUsage(totals.usage, result.usage);
       if (result.costUsd === null) totals.priced = false;
       else totals.costUsd += result.costUsd;
       totals.latencyMs += result.latencyMs;
+      return result;
+    };
+    for (let repair = 0; repair <= maxRepairs; repair++) {
+      const purpose = repair === 0 ? "answer" : "repair";
+      let result: CallResult;
+      let checked: Checked<T>;
+      try {
+        result = await call(request, purpose, repair === 0 ? opts : {});
+        checked = check(result.response, request);
+        if (result.cacheHit && opts.distrustCache && !checked.ok) {
+          // A failed job retried on purpose: a cached reply that fails is asked of the model again.
+          result = await call(request, purpose, { fresh: true });
+          checked = check(result.response, request);
+        }
+      } catch (error) {
+        if (error instanceof CallFailed) return { ok: false, reason: error.message, text, problems, totals };
+        throw error;
+      }
       totals.allCached &&= result.cacheHit;
-      const checked = check(result.response);
       if (checked.ok) return { ok: true, value: checked.value, response: result.response, totals };
       problems = checked.problems;
       text = result.response.text;

@@ -23,8 +23,11 @@ export interface TurnSpec<T> {
   /** What is newly said to the speaker this turn, for the transcript. */
   prompt: string;
   request: ModelRequest;
-  /** Reads the reply: the value, or the problems and the request that asks again (a repair). */
-  check(reply: CachedResponse): Checked<T>;
+  /**
+   * Reads a reply to `request`: the value, or the problems and the request that asks again (a
+   * repair). Pure: it may be called twice on one reply (a failed job retried on purpose).
+   */
+  check(reply: CachedResponse, request: ModelRequest): Checked<T>;
   /** Stored with the turn beside the value (e.g. the option order shown). */
   shown?: unknown;
 }
@@ -98,7 +101,7 @@ export class EpisodeRunner implements JobRunner<null> {
     return chunk.map((job) => ({ job, work: null, missed: false }));
   }
 
-  async run({ job }: Queued<null>, service: CallService): Promise<JobOutcome> {
+  async run({ job, fresh }: Queued<null>, service: CallService): Promise<JobOutcome> {
     const s = this.s;
     const seed = s.seedFor(job);
     // Each turn's record, the tokens and cost of its calls, and the reply it was read from.
@@ -132,7 +135,13 @@ export class EpisodeRunner implements JobRunner<null> {
         const turn = turns.length;
         turns.length++;
         const entry = spec.model ? (s.models?.(spec.model) ?? s.model) : s.model;
-        const asked = await service.ask(entry, spec.request, spec.check, { jobId: job.jobId, turn });
+        const asked = await service.ask(
+          entry,
+          spec.request,
+          spec.check,
+          { jobId: job.jobId, turn },
+          { distrustCache: fresh },
+        );
         const base = { turn, speaker: spec.speaker, model: entry.model.id, prompt: spec.prompt };
         const shown = spec.shown === undefined ? {} : { shown: spec.shown };
         if (asked.ok) {

@@ -26,6 +26,11 @@ export interface RunContext {
   stop?: AbortSignal;
   /** Abort in-flight calls too (second Ctrl-C); their jobs stay pending for the next run. */
   abort?: AbortSignal;
+  /**
+   * Failed jobs in the pending list are retried on purpose (--retry-failed): their cached replies
+   * that fail the checks are asked of the model again.
+   */
+  retryFailed?: boolean;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -42,6 +47,8 @@ export interface Queued<W> {
   work: W;
   /** The cache was already asked for the job's first request and had nothing. */
   missed: boolean;
+  /** A failed job retried on purpose: cached replies that fail the checks are asked again. */
+  fresh?: boolean;
 }
 
 /**
@@ -114,10 +121,17 @@ export async function executeRun<W>(
     while (queue.length === 0 && next < pending.length && stoppedBy === null && !ctx.stop?.aborted) {
       const chunk = pending.slice(next, next + PREPARE_CHUNK);
       next += chunk.length;
+      const again = new Set<number>();
       for (const job of chunk) {
-        if ((job as JobRecord).status === "failed") writer.resets.push({ runId: ctx.runId, seq: job.seq });
+        if ((job as JobRecord).status === "failed") {
+          writer.resets.push({ runId: ctx.runId, seq: job.seq });
+          again.add(job.seq);
+        }
       }
-      queue.push(...(await runner.prepare(chunk, service, finish)));
+      const prepared = await runner.prepare(chunk, service, finish);
+      if (ctx.retryFailed && again.size > 0)
+        for (const q of prepared) if (again.has(q.job.seq)) q.fresh = true;
+      queue.push(...prepared);
       // A chunk the cache answered whole involves no I/O wait: without yielding here a long replay
       // would hold the event loop, so neither Ctrl-C nor the progress display could run.
       await new Promise<void>((resolve) => setImmediate(resolve));

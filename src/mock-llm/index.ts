@@ -2,6 +2,7 @@
 export { createInstantModel, type InstantModelOptions } from "./instant.ts";
 export { chooseLetter, compilePlan, contentKey, letteredOptions, OFF_OPTION_TEXT } from "./policy.ts";
 export {
+  ALL_FAULTS,
   FAULTS,
   type FaultKind,
   type MockLlm,

@@ -108,6 +108,22 @@ export function requestRng(seed: string, key: number): Rng {
   return createRng(`${seed}:${key}`);
 }
 
+/**
+ * The options of the latest user message that offers some: a repair turn ("reply with the letter
+ * only") refers back to the question, as a model reading the whole conversation would.
+ */
+export function offeredInConversation(messages: readonly { role: string; content: string }[]): {
+  letter: string;
+  option: string;
+}[] {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i].role !== "user") continue;
+    const offered = letteredOptions(messages[i].content);
+    if (offered.length > 0) return offered;
+  }
+  return [];
+}
+
 /** Options offered as "A. text" lines (the distribution-mode prompt format). */
 export function letteredOptions(text: string): { letter: string; option: string }[] {
   const out: { letter: string; option: string }[] = [];

@@ -12,7 +12,7 @@ import {
   compilePlan,
   contentKey,
   estimateTokens,
-  letteredOptions,
+  offeredInConversation,
   requestRng,
 } from "./policy.ts";
 import { formatDuration, TokenBucket } from "./rate-limiter.ts";
@@ -35,10 +35,19 @@ export interface MockLlmOptions {
   timeoutMs?: number;
   /** Which faults `errorRate` draws from (default all five, equally likely). */
   faults?: FaultKind[];
+  /** Keep the last N request bodies, for tests that check what was sent (default 0: none). */
+  recordRequests?: number;
 }
 
-export type FaultKind = "rate_limit" | "server_error" | "timeout" | "malformed" | "off_option";
+export type FaultKind = "rate_limit" | "server_error" | "timeout" | "malformed" | "off_option" | "prose";
+/** The faults `errorRate` draws from by default. */
 export const FAULTS: FaultKind[] = ["rate_limit", "server_error", "timeout", "malformed", "off_option"];
+/**
+ * Every fault the mock can inject: also `prose`, a valid response whose text is prose rather than
+ * the answer asked for (not JSON; not a letter, while letters are among the first-token
+ * alternatives, as a model that starts "It depends…" may have them).
+ */
+export const ALL_FAULTS: FaultKind[] = [...FAULTS, "prose"];
 
 export interface MockStats {
   /** API calls received (POSTs to /v1/chat/completions and /v1/messages). */
@@ -61,6 +70,8 @@ export interface MockLlm {
   url: string;
   port: number;
   stats(): MockStats;
+  /** The last `recordRequests` API request bodies received, oldest first. */
+  requests(): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -125,7 +136,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const burstSeconds = opts.burstSeconds ?? 1;
   const faultKinds = opts.faults?.length ? opts.faults : FAULTS;
   for (const f of faultKinds)
-    if (!FAULTS.includes(f)) throw new Error(`unknown fault kind "${f}" (${FAULTS.join(", ")})`);
+    if (!ALL_FAULTS.includes(f)) throw new Error(`unknown fault kind "${f}" (${ALL_FAULTS.join(", ")})`);
   const fingerprint = `fp_mock_${hash32(seed).toString(16).padStart(8, "0")}`;
   const start = Date.now();
   const rpm = opts.rpm ? new TokenBucket(opts.rpm, burstSeconds, start) : undefined;
@@ -134,6 +145,8 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const faultRng = createRng(`${seed}:faults`);
   const plans = new Map<string, AnswerPlan>();
   const seenPrefixes = new Set<number>();
+  const recordLimit = opts.recordRequests ?? 0;
+  const recorded: Record<string, unknown>[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let serial = 0;
@@ -141,7 +154,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const stats: MockStats = {
     requests: 0,
     by_status: {},
-    by_fault: { rate_limit: 0, server_error: 0, timeout: 0, malformed: 0, off_option: 0 },
+    by_fault: { rate_limit: 0, server_error: 0, timeout: 0, malformed: 0, off_option: 0, prose: 0 },
     tokens: { input: 0, cached: 0, output: 0 },
     max_concurrent: 0,
     in_flight: 0,
@@ -220,7 +233,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   }
 
   /** Builds the API answer; returns the body and its token counts. */
-  function answer(api: Api, body: Json, conv: Conversation, offOption: boolean, n: number) {
+  function answer(api: Api, body: Json, conv: Conversation, offOption: boolean, n: number, prose = false) {
     const model = typeof body.model === "string" ? body.model : "mock";
     const rng = requestRng(seed, contentKey(conv.messages, body.seed === undefined ? "" : String(body.seed)));
     const promptTokens = estimateTokens(conv.chars) + 3 * conv.messages.length;
@@ -235,19 +248,47 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     if (api === "openai") {
       const rf = body.response_format as Json | undefined;
       const js = rf?.type === "json_schema" ? (rf.json_schema as Json | undefined)?.schema : undefined;
-      if (js && typeof js === "object") {
+      const tools = Array.isArray(body.tools) ? (body.tools as Json[]) : [];
+      const toolChoice = body.tool_choice as Json | string | undefined;
+      const forcedName =
+        typeof toolChoice === "object"
+          ? ((toolChoice.function as Json | undefined)?.name as string)
+          : undefined;
+      const tool =
+        forcedName !== undefined
+          ? tools.find((t) => (t.function as Json | undefined)?.name === forcedName)
+          : toolChoice === "required" || (toolChoice === undefined && tools.length > 0)
+            ? tools[0]
+            : undefined;
+      if (prose) {
+        text = "It depends on the situation.";
+      } else if (tool) {
+        const fn = tool.function as Json;
+        toolUse = {
+          name: String(fn.name),
+          input: planFor((fn.parameters as Json | undefined) ?? { type: "object" }).generate(rng, offOption),
+        };
+      } else if (js && typeof js === "object") {
         text = JSON.stringify(planFor(js as Json).generate(rng, offOption));
       } else if (rf?.type === "json_object") {
         text = JSON.stringify({ answer: "It depends on the situation." });
-      } else {
+      }
+      if (!toolUse && (prose || !js) && rf?.type !== "json_object") {
         const k = typeof body.top_logprobs === "number" ? body.top_logprobs : 0;
-        const choice = chooseLetter(seed, letteredOptions(conv.lastUser), rng, k, offOption);
-        text =
-          letteredOptions(conv.lastUser).length || offOption ? choice.letter : "It depends on the situation.";
+        const offered = offeredInConversation(conv.messages);
+        const choice = chooseLetter(seed, offered, rng, k, offOption);
+        if (!prose) text = offered.length || offOption ? choice.letter : "It depends on the situation.";
         if (body.logprobs === true) {
-          const top = choice.top.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null }));
-          const self = top.find((t) => t.token === text) ?? { token: text, logprob: -0.01, bytes: null };
-          logprobs = { content: [{ ...self, top_logprobs: k > 0 ? top : [] }], refusal: null };
+          // The first token of the text, with the letters' alternatives (a prose reply keeps them:
+          // the model considered a letter first, then wrote something else).
+          const first = /^[A-Z]$/.test(text) ? text : (text.split(/\s+/)[0] ?? text);
+          const alts = offered.length || offOption ? choice.top : [];
+          const top = alts.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null }));
+          const self = top.find((t) => t.token === first) ?? { token: first, logprob: -0.01, bytes: null };
+          logprobs = {
+            content: [{ ...self, top_logprobs: k > 0 ? (top.length ? top : [self]) : [] }],
+            refusal: null,
+          };
         }
       }
     } else {
@@ -268,9 +309,12 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       } else if (format?.type === "json_schema" && format.schema) {
         text = JSON.stringify(planFor(format.schema as Json).generate(rng, offOption));
       } else {
-        const offered = letteredOptions(conv.lastUser);
-        text =
-          offered.length || offOption ? chooseLetter(seed, offered, rng, 1, offOption).letter : "It depends.";
+        const offered = offeredInConversation(conv.messages);
+        text = prose
+          ? "It depends on the situation."
+          : offered.length || offOption
+            ? chooseLetter(seed, offered, rng, 1, offOption).letter
+            : "It depends.";
       }
     }
     const outChars = toolUse ? JSON.stringify(toolUse.input).length : text.length;
@@ -287,9 +331,22 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         choices: [
           {
             index: 0,
-            message: { role: "assistant", content: text, refusal: null },
+            message: toolUse
+              ? {
+                  role: "assistant",
+                  content: null,
+                  refusal: null,
+                  tool_calls: [
+                    {
+                      id: `call_mock_${n}`,
+                      type: "function",
+                      function: { name: toolUse.name, arguments: JSON.stringify(toolUse.input) },
+                    },
+                  ],
+                }
+              : { role: "assistant", content: text, refusal: null },
             logprobs,
-            finish_reason: "stop",
+            finish_reason: toolUse ? "tool_calls" : "stop",
           },
         ],
         usage: {
@@ -354,8 +411,12 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       later(latencyMs, () => send(res, 401, errorBody(api, 401, "invalid API key")));
       return;
     }
+    if (recordLimit > 0) {
+      recorded.push(body);
+      if (recorded.length > recordLimit) recorded.shift();
+    }
     const conv = conversationOf(body, api);
-    const out = answer(api, body, conv, fault === "off_option", n);
+    const out = answer(api, body, conv, fault === "off_option", n, fault === "prose");
     const now = Date.now();
     const tokens = out.promptTokens + out.completionTokens;
     const wait = Math.max(rpm?.waitMs(1, now) ?? 0, tpm?.waitMs(tokens, now) ?? 0);
@@ -455,6 +516,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     url: `http://127.0.0.1:${port}`,
     port,
     stats: () => structuredClone(stats),
+    requests: () => structuredClone(recorded),
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

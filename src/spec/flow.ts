@@ -23,7 +23,7 @@ export function checkFlow(study: FlowStudy, ctx: z.RefinementCtx<FlowStudy>): vo
   const items = study.instrument.items;
   const sequential = study.instrument.flow === "sequential";
   const position = new Map<string, number>();
-  items.forEach((item, i) => position.set("gss" in item ? item.gss : item.id, i));
+  for (const [i, item] of items.entries()) position.set("gss" in item ? item.gss : item.id, i);
   items.forEach((item, i) => {
     const at = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: "custom", path: ["instrument", "items", i, ...path], message });

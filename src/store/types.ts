@@ -158,6 +158,8 @@ export interface CacheEntry {
   key: string;
   model: string;
   response: CachedResponse;
+  /** Replaces a stored reply under the same key (the model was asked again on purpose). */
+  replace?: boolean;
 }
 
 export interface CommitBatch {

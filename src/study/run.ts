@@ -199,6 +199,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
           calls: spent.calls,
         }),
         retry: options.retry,
+        retryFailed: options.retryFailed,
         stop,
         abort: options.abort,
         onProgress: options.onProgress,

@@ -127,17 +127,19 @@ async function askItem(
     },
   };
   if (settings.temperature !== undefined) request.temperature = settings.temperature;
-  let asking = request;
   const asked = await ctx.ask({
     speaker: person.id,
     prompt: user,
     request,
     shown: q.options ? { options: q.options } : undefined,
-    check: (reply) => {
+    check: (reply, sent) => {
       const parsed = parseAnswers(questions, settings.mode, toModelResponse(reply));
       if (parsed.problems.length === 0) return { ok: true, value: parsed.answers[q.id] };
-      asking = repairRequest(asking, toModelResponse(reply), parsed.problems, questions);
-      return { ok: false, problems: parsed.problems, again: asking };
+      return {
+        ok: false,
+        problems: parsed.problems,
+        again: repairRequest(sent, toModelResponse(reply), parsed.problems, questions),
+      };
     },
   });
   if (!asked.ok) return { ok: false, reason: asked.reason, turn: asked.turn };

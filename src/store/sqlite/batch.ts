@@ -10,6 +10,8 @@ import type { CommitBatch, ResponseRecord } from "../types.ts";
 export interface BatchRows {
   calls: SQLInputValue[];
   cache: SQLInputValue[];
+  /** Cache entries that replace a stored reply, CACHE_WIDTH values a row. */
+  cacheReplace?: SQLInputValue[];
   responses: SQLInputValue[];
   /**
    * Responses replayed from the cache, REPLAYED_WIDTH values a row: their status, tokens, cost
@@ -100,7 +102,7 @@ export class Statements {
 export function rowCount(rows: BatchRows): number {
   return (
     rows.calls.length / CALL_WIDTH +
-    rows.cache.length / CACHE_WIDTH +
+    (rows.cache.length + (rows.cacheReplace?.length ?? 0)) / CACHE_WIDTH +
     rows.responses.length / RESPONSE_WIDTH +
     rows.replayed.length / REPLAYED_WIDTH +
     (rows.turns?.length ?? 0) / TURN_WIDTH +
@@ -133,9 +135,10 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
   }
   const now = new Date().toISOString();
   const cache: SQLInputValue[] = [];
+  const cacheReplace: SQLInputValue[] = [];
   for (const e of batch.cache) {
     const r = e.response;
-    cache.push(
+    (e.replace ? cacheReplace : cache).push(
       e.key,
       e.model,
       r.text,
@@ -183,6 +186,7 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
     }
   }
   const rows: BatchRows = { calls, cache, responses, replayed };
+  if (cacheReplace.length > 0) rows.cacheReplace = cacheReplace;
   if (batch.turns?.length) {
     const turns: SQLInputValue[] = [];
     for (const t of batch.turns) {
@@ -279,6 +283,14 @@ export function writeRows(db: DatabaseSync, statements: Statements, ...batches: 
       }
       insertMany(statements, INSERT_CALLS, CALL_WIDTH, rows.calls);
       insertMany(statements, INSERT_CACHE, CACHE_WIDTH, rows.cache);
+      if (rows.cacheReplace) {
+        insertMany(
+          statements,
+          INSERT_CACHE.replace("OR IGNORE", "OR REPLACE"),
+          CACHE_WIDTH,
+          rows.cacheReplace,
+        );
+      }
       if (rows.turns) insertMany(statements, INSERT_TURNS, TURN_WIDTH, rows.turns);
       insertMany(statements, INSERT_RESPONSES, RESPONSE_WIDTH, rows.responses);
       insertMany(statements, INSERT_REPLAYED, REPLAYED_WIDTH, rows.replayed, REPLAYED_ROW);

@@ -44,8 +44,8 @@ import { WriterThread } from "./writer.ts";
 /** Commits of at least this many rows go to the writer thread (see commit). */
 const THREAD_MIN_ROWS = 256;
 
-/** position of the key in the list looked up, text, logprobs_json, model_snapshot */
-type CacheRow = [number, string, string | null, string | null];
+/** position of the key in the list looked up, text, logprobs_json, model_snapshot, tool_calls_json */
+type CacheRow = [number, string, string | null, string | null, string | null];
 
 export class SqliteStore implements Store {
   readonly path: string;
@@ -108,7 +108,7 @@ export class SqliteStore implements Store {
   private get lookup(): StatementSync {
     if (!this.lookupStatement) {
       this.lookupStatement = this.db.prepare(
-        "SELECT j.key, c.text, c.logprobs_json, c.model_snapshot FROM json_each(?) j JOIN cache c ON c.key = j.value",
+        "SELECT j.key, c.text, c.logprobs_json, c.model_snapshot, c.tool_calls_json FROM json_each(?) j JOIN cache c ON c.key = j.value",
       );
       this.lookupStatement.setReturnArrays(true);
     }
@@ -285,8 +285,9 @@ export class SqliteStore implements Store {
     // SQLite than a parameter per key. Rows come back with their key's position in the list.
     // (Sorting the keys first saves SQLite less than it costs.)
     const rows = this.lookup.all(JSON.stringify(keys)) as unknown as CacheRow[];
-    for (const [at, text, logprobs, snapshot] of rows) {
+    for (const [at, text, logprobs, snapshot, toolCalls] of rows) {
       const response: CachedResponse = { text };
+      if (toolCalls !== null) response.toolCalls = JSON.parse(toolCalls);
       if (logprobs !== null) response.firstTokenLogprobs = JSON.parse(logprobs);
       if (snapshot !== null) response.modelSnapshot = snapshot;
       found[at] = response;
