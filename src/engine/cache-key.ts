@@ -82,8 +82,21 @@ export function messageDigest(role: string, content: string): string {
   return `${role}\u0001${partDigest(content)}`;
 }
 
+// Episodes send a turn's conversation again with every later turn: the same message objects, so
+// each is digested once.
+const messageDigests = new WeakMap<object, string>();
+
 /** A message's digest: its role and text, and the tool calls or the tool result it carries. */
 function chatMessageDigest(m: ModelRequest["messages"][number]): string {
+  let digest = messageDigests.get(m);
+  if (digest === undefined) {
+    digest = digestOf(m);
+    messageDigests.set(m, digest);
+  }
+  return digest;
+}
+
+function digestOf(m: ModelRequest["messages"][number]): string {
   if (m.role === "assistant" && m.toolCalls?.length) {
     return messageDigest("assistant", `${m.content}\u0000calls\u0000${JSON.stringify(m.toolCalls)}`);
   }

@@ -125,9 +125,36 @@ export class CallService {
     return this.unavailable;
   }
 
-  /** The cached reply of a request key: one not yet committed first, then the store. */
-  async lookup(key: string): Promise<CachedResponse | undefined> {
-    return this.o.writer.pendingCache.get(key) ?? (await this.o.store.cacheGet([key]))[0];
+  /**
+   * The cached reply of a request key: one not yet committed first, then the store. Look-ups
+   * asked in the same turn of the event loop (concurrent episodes' turns) go to the store together.
+   */
+  lookup(key: string): Promise<CachedResponse | undefined> {
+    const pending = this.o.writer.pendingCache.get(key);
+    if (pending) return Promise.resolve(pending);
+    return new Promise((resolve, reject) => {
+      this.lookups.push({ key, resolve, reject });
+      if (this.lookups.length === 1) setImmediate(() => this.lookUp());
+    });
+  }
+
+  private lookups: {
+    key: string;
+    resolve: (r: CachedResponse | undefined) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+
+  private lookUp(): void {
+    const batch = this.lookups;
+    this.lookups = [];
+    this.o.store.cacheGet(batch.map((l) => l.key)).then(
+      (found) => {
+        for (let i = 0; i < batch.length; i++) batch[i].resolve(found[i]);
+      },
+      (error) => {
+        for (const l of batch) l.reject(error);
+      },
+    );
   }
 
   /**

@@ -307,3 +307,55 @@ test("rate limit: a burst beyond the RPM gets 429s with retry-after, and /stats 
   assert.equal(stats.rate_limited, limited.length);
   await m.close();
 });
+
+test("tool calls: both protocols offer tools, return the model's calls, and take the results back", async () => {
+  const click = {
+    name: "click",
+    description: "Click an element of the page",
+    parameters: {
+      type: "object",
+      properties: { target: { type: "string", enum: ["cart.checkout", "shirt.view_product"] } },
+      required: ["target"],
+      additionalProperties: false,
+    },
+  };
+  const models = [
+    createModel(`${mock.url}/v1#mock`, { env: noEnv }),
+    createModel("openai:gpt-4o-mini", { env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` } }),
+    createModel("anthropic:claude-sonnet-4-5", {
+      env: { ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: `${mock.url}/v1` },
+    }),
+  ];
+  for (const model of models) {
+    const request: ModelRequest = {
+      messages: [
+        { role: "system", content: "You are shopping for a shirt." },
+        { role: "user", content: "What do you do next?" },
+      ],
+      tools: [click],
+      toolChoice: { name: "click" },
+      maxOutputTokens: 100,
+    };
+    const first = await model.complete(request);
+    assert.equal(first.toolCalls?.length, 1, model.id);
+    const call = first.toolCalls![0];
+    assert.equal(call.name, "click");
+    assert.ok(
+      ["cart.checkout", "shirt.view_product"].includes(JSON.parse(call.arguments).target),
+      call.arguments,
+    );
+    // The conversation goes on with the call and its result in the messages.
+    const next = await model.complete({
+      ...request,
+      toolChoice: "auto",
+      tools: undefined,
+      messages: [
+        ...request.messages,
+        { role: "assistant", content: "", toolCalls: [call] },
+        { role: "tool", toolCallId: call.id, name: call.name, content: "The product page of a blue shirt." },
+        { role: "user", content: "And now?" },
+      ],
+    });
+    assert.equal(typeof next.text, "string", model.id);
+  }
+});

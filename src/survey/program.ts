@@ -35,7 +35,8 @@ export function surveyProgram(settings: SurveySettings): EpisodeProgram {
   return async (ctx: EpisodeContext): Promise<EpisodeResponse[]> => {
     const { job } = ctx;
     const person = ctx.participant(job.agentId);
-    const system = systemPrompt(person.profile);
+    // One message object for every turn: its digest (the cache key's largest part) is made once.
+    const system: ChatMessage = { role: "system", content: systemPrompt(person.profile) };
     const history: ChatMessage[] = [];
     const earlier = new Map<string, Earlier>();
     const responses: EpisodeResponse[] = [];
@@ -66,8 +67,8 @@ export function surveyProgram(settings: SurveySettings): EpisodeProgram {
         skip(`skipped: its text shows {{${piped.missing}}}, which has no answer`);
         continue;
       }
-      const shown: Question = { ...q, text: piped.text };
-      if (item.randomizeOptions && q.options) shown.options = ctx.rng.shuffle(q.options);
+      const options = item.randomizeOptions && q.options ? ctx.rng.shuffle(q.options) : q.options;
+      const shown = shownQuestion(q, piped.text, options);
       const turn = await askItem(ctx, settings, person, system, history, shown, history.length === 0);
       if (turn.ok) {
         earlier.set(q.id, { answer: turn.answer });
@@ -102,7 +103,7 @@ async function askItem(
   ctx: EpisodeContext,
   settings: SurveySettings,
   person: Participant,
-  system: string,
+  system: ChatMessage,
   history: ChatMessage[],
   q: Question,
   first: boolean,
@@ -116,7 +117,7 @@ async function askItem(
   const { user, ...rest } = part;
   const request: ModelRequest = {
     ...rest,
-    messages: [{ role: "system", content: system }, ...history, { role: "user", content: user }],
+    messages: [system, ...history, { role: "user", content: user }],
     seed: ctx.seed,
     maxOutputTokens: part.maxOutputTokens ?? settings.maxOutputTokens,
     subject: {
@@ -151,4 +152,38 @@ async function askItem(
     probabilities: asked.value.probabilities ?? null,
     turn: asked.turn,
   };
+}
+
+// The question as shown, one object per distinct text and option order: the prompt, schema and
+// answer rule built for it are made once, not once a person.
+const shownQuestions = new WeakMap<Question, Map<string, Question>>();
+const SHOWN_PER_QUESTION = 4096;
+
+function shownQuestion(q: Question, text: string, options: string[] | undefined): Question {
+  if (text === q.text && options === q.options) return q;
+  let byContent = shownQuestions.get(q);
+  if (!byContent) {
+    byContent = new Map();
+    shownQuestions.set(q, byContent);
+  }
+  const key = `${text}\u0000${options?.join("\u0000") ?? ""}`;
+  let shown = byContent.get(key);
+  if (!shown) {
+    shown = { ...q, text, options };
+    // Bounded: piped free text rarely repeats.
+    if (byContent.size < SHOWN_PER_QUESTION) byContent.set(key, shown);
+  }
+  return shown;
+}
+
+// One list per question: the schema and prompt body built for a question list are kept per list.
+const lists = new WeakMap<Question, Question[]>();
+
+function alone(q: Question): Question[] {
+  let list = lists.get(q);
+  if (!list) {
+    list = [q];
+    lists.set(q, list);
+  }
+  return list;
 }

@@ -281,17 +281,19 @@ export class SqliteStore implements Store {
   async cacheGet(keys: string[]): Promise<(CachedResponse | undefined)[]> {
     const found: (CachedResponse | undefined)[] = new Array(keys.length).fill(undefined);
     if (keys.length === 0) return found;
+    if (keys.length === 1) {
+      // One key (an episode's turn): a plain look-up, without building a JSON list for it.
+      const row = this.stmt(
+        "SELECT 0, text, logprobs_json, model_snapshot, tool_calls_json FROM cache WHERE key = ?",
+      ).get(keys[0]) as Record<string, string | null> | undefined;
+      if (row) found[0] = cachedOf(Object.values(row) as unknown as CacheRow);
+      return found;
+    }
     // One statement for the whole list (passed as one JSON array): far fewer crossings into
     // SQLite than a parameter per key. Rows come back with their key's position in the list.
     // (Sorting the keys first saves SQLite less than it costs.)
     const rows = this.lookup.all(JSON.stringify(keys)) as unknown as CacheRow[];
-    for (const [at, text, logprobs, snapshot, toolCalls] of rows) {
-      const response: CachedResponse = { text };
-      if (toolCalls !== null) response.toolCalls = JSON.parse(toolCalls);
-      if (logprobs !== null) response.firstTokenLogprobs = JSON.parse(logprobs);
-      if (snapshot !== null) response.modelSnapshot = snapshot;
-      found[at] = response;
-    }
+    for (const r of rows) found[r[0]] = cachedOf(r);
     return found;
   }
 
@@ -328,4 +330,12 @@ export class SqliteStore implements Store {
     this.statements.clear();
     this.db.close();
   }
+}
+
+function cachedOf([, text, logprobs, snapshot, toolCalls]: CacheRow): CachedResponse {
+  const response: CachedResponse = { text };
+  if (toolCalls !== null) response.toolCalls = JSON.parse(toolCalls);
+  if (logprobs !== null) response.firstTokenLogprobs = JSON.parse(logprobs);
+  if (snapshot !== null) response.modelSnapshot = snapshot;
+  return response;
 }
