@@ -11,6 +11,7 @@ import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
 import { register as validate } from "./validate.ts";
+import { register as webactionsScore } from "./webactions-score.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
 export function registerCommands(program: Command): void {
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
     regress,
     calibrate,
     plan,
+    webactionsScore,
     mockLlm,
   ]) {
     register(program);

@@ -1,0 +1,29 @@
+/**
+ * Web-shopping action simulation (Lu et al. 2025, "Beyond Believability"): real sessions of
+ * simplified pages and actions, the next-action task, and its metrics.
+ */
+export {
+  ACTION_KINDS,
+  type ActionKind,
+  actionKind,
+  exactMatch,
+  type Outcome,
+  outcomeOf,
+  scoreWebActions,
+  type WebActionScore,
+} from "./metrics.ts";
+export { type Prediction, readPredictions, writePredictions } from "./predictions.ts";
+export { webActionsReport } from "./report.ts";
+export {
+  ACTION_TYPES,
+  type ActionType,
+  actionSchema,
+  parseSession,
+  readSessions,
+  type Session,
+  type SessionFile,
+  type SessionStep,
+  sessionSchema,
+  type WebAction,
+  writeSessions,
+} from "./session.ts";
