@@ -2,6 +2,8 @@
  * Web-shopping action simulation (Lu et al. 2025, "Beyond Believability"): real sessions of
  * simplified pages and actions, the next-action task, and its metrics.
  */
+
+export { type ContextElement, contextElements, type ElementKind } from "./elements.ts";
 export {
   ACTION_KINDS,
   type ActionKind,
@@ -13,6 +15,17 @@ export {
   type WebActionScore,
 } from "./metrics.ts";
 export { type Prediction, readPredictions, writePredictions } from "./predictions.ts";
+export {
+  assistantTurn,
+  checkNextAction,
+  type NextActionCheck,
+  type NextActionOptions,
+  type NextAnswer,
+  nextActionMessages,
+  nextActionSchema,
+  nextActionTool,
+  type PromptMessage,
+} from "./prompt.ts";
 export { webActionsReport } from "./report.ts";
 export {
   ACTION_TYPES,
@@ -27,3 +40,10 @@ export {
   type WebAction,
   writeSessions,
 } from "./session.ts";
+export {
+  type NamedElement,
+  type SimplifiedPage,
+  type SimplifyOptions,
+  simplifyHtml,
+  slug,
+} from "./simplify.ts";
