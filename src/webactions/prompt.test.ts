@@ -20,6 +20,13 @@ const product = simplifyHtml(
 ).html;
 const card = "results_for_running_shoes.columbia_shirt";
 
+/** A value deep inside parsed JSON, by keys and indexes. */
+function dig(value: unknown, ...path: (string | number)[]): unknown {
+  let v = value;
+  for (const k of path) v = (v as Record<string | number, unknown>)?.[k];
+  return v;
+}
+
 const session: Session = {
   session: "s1",
   user: "u1",
@@ -73,13 +80,17 @@ test("the prompt is the instructions, then each earlier page and action, then th
 test("the schema asks for reasoning then one of the three actions, targets limited to the page", () => {
   const { name, schema } = nextActionSchema(product);
   assert.equal(name, "next_action");
-  const props = schema.properties as Record<string, any>;
+  const props = schema.properties as Record<string, unknown>;
   assert.deepEqual(Object.keys(props), ["reasoning", "action"]);
   assert.deepEqual(schema.required, ["reasoning", "action"]);
-  const [click, typing, terminate] = props.action.anyOf;
-  assert.deepEqual(click.properties.type.enum, ["click"]);
-  assert.ok(click.properties.target.enum.includes("columbia_mens_silver_ridge_utility.add_to_cart"));
-  assert.deepEqual(typing.properties.target.enum, [
+  const [click, typing, terminate] = dig(props, "action", "anyOf") as unknown[];
+  assert.deepEqual(dig(click, "properties", "type", "enum"), ["click"]);
+  assert.ok(
+    (dig(click, "properties", "target", "enum") as string[]).includes(
+      "columbia_mens_silver_ridge_utility.add_to_cart",
+    ),
+  );
+  assert.deepEqual(dig(typing, "properties", "target", "enum"), [
     "header.search.search_products",
     "columbia_mens_silver_ridge_utility.quantity",
   ]);
@@ -93,17 +104,26 @@ test("the schema asks for reasoning then one of the three actions, targets limit
     "action",
   ]);
   assert.deepEqual(
-    (nextActionSchema(product, { constrainTargets: false }).schema.properties as any).action.anyOf[0]
-      .properties.target,
+    dig(
+      nextActionSchema(product, { constrainTargets: false }).schema.properties,
+      "action",
+      "anyOf",
+      0,
+      "properties",
+      "target",
+    ),
     {
       type: "string",
     },
   );
   // A page too large for the providers' enum limits gets free-text targets (the check still applies).
   const huge = `<ul>${Array.from({ length: 600 }, (_, i) => `<li><a name="item_${i}.view">View</a></li>`).join("")}</ul>`;
-  assert.deepEqual((nextActionSchema(huge).schema.properties as any).action.anyOf[0].properties.target, {
-    type: "string",
-  });
+  assert.deepEqual(
+    dig(nextActionSchema(huge).schema.properties, "action", "anyOf", 0, "properties", "target"),
+    {
+      type: "string",
+    },
+  );
   assert.deepEqual(nextActionTool(product).parameters, nextActionSchema(product).schema);
 });
 
@@ -201,8 +221,8 @@ test("the mock LLM answers the schema (JSON output and a forced tool call) and t
           response_format: { type: "json_schema", json_schema: { name, schema, strict: true } },
         }),
       });
-      const body = (await res.json()) as any;
-      const check = checkNextAction(body.choices[0].message.content, product);
+      const body = await res.json();
+      const check = checkNextAction(dig(body, "choices", 0, "message", "content"), product);
       if (check.ok) {
         valid++;
         kinds.add(check.value.action.type);
@@ -225,9 +245,9 @@ test("the mock LLM answers the schema (JSON output and a forced tool call) and t
         tool_choice: { type: "tool", name: tool.name },
       }),
     });
-    const body = (await res.json()) as any;
-    assert.equal(body.content[0].type, "tool_use");
-    assert.equal(checkNextAction(body.content[0].input, product).ok, true);
+    const body = await res.json();
+    assert.equal(dig(body, "content", 0, "type"), "tool_use");
+    assert.equal(checkNextAction(dig(body, "content", 0, "input"), product).ok, true);
   } finally {
     await mock.close();
   }
