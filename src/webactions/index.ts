@@ -14,6 +14,7 @@ export {
   scoreWebActions,
   type WebActionScore,
 } from "./metrics.ts";
+export { readPersonas } from "./personas.ts";
 export { type Prediction, readPredictions, writePredictions } from "./predictions.ts";
 export {
   assistantTurn,

@@ -3,6 +3,7 @@ import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
+import { register as finetuneExport } from "./finetune-export.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
     calibrate,
     plan,
     webactionsScore,
+    finetuneExport,
     mockLlm,
   ]) {
     register(program);
