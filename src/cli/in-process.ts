@@ -13,7 +13,9 @@ export async function runInProcess(
   for (const register of registers) register(program);
   let stdout = "";
   const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => {
+  // Only text is the command's: the test runner reports through the same stream in binary.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk !== "string") return write.call(process.stdout, chunk, ...rest);
     stdout += chunk;
     return true;
   }) as typeof process.stdout.write;

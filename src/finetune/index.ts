@@ -10,6 +10,16 @@ export {
   type SplitFile,
   type SplitOptions,
 } from "./export.ts";
+export {
+  baseModelName,
+  type FineTuningJob,
+  isFinished,
+  type JobEvent,
+  type JobsClient,
+  type JobsClientOptions,
+  jobsClient,
+  tunedModelId,
+} from "./jobs.ts";
 export { besideFile, type Split, splitIds } from "./split.ts";
 export { respondentAgent, type SurveyExport, type SurveyExportOptions, surveyExamples } from "./survey.ts";
 export { type WebExportOptions, webExamples } from "./web.ts";

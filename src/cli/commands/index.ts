@@ -4,6 +4,8 @@ import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
 import { register as finetuneExport } from "./finetune-export.ts";
+import { register as finetuneLaunch } from "./finetune-launch.ts";
+import { register as finetuneStatus } from "./finetune-status.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
@@ -30,6 +32,8 @@ export function registerCommands(program: Command): void {
     plan,
     webactionsScore,
     finetuneExport,
+    finetuneLaunch,
+    finetuneStatus,
     mockLlm,
   ]) {
     register(program);
