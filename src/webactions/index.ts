@@ -4,6 +4,8 @@
  */
 
 export { type ContextElement, contextElements, type ElementKind } from "./elements.ts";
+export { importOpera, type OperaImport, operaUser, surveyPersona } from "./import-opera.ts";
+export { importWebShop, importWebShopLog } from "./import-webshop.ts";
 export {
   ACTION_KINDS,
   type ActionKind,

@@ -14,6 +14,7 @@ import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
 import { register as validate } from "./validate.ts";
+import { register as webactionsImport } from "./webactions-import.ts";
 import { register as webactionsScore } from "./webactions-score.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
     regress,
     calibrate,
     plan,
+    webactionsImport,
     webactionsScore,
     finetuneExport,
     finetuneLaunch,
