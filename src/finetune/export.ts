@@ -18,6 +18,8 @@ export interface SplitFile extends Split {
   examples: { train: number; test: number };
   /** Web sessions per side (web exports only). */
   sessions?: { train: number; test: number };
+  /** Survey exports: the attribute columns the profiles were made of (all when absent). */
+  profile_columns?: string[];
 }
 
 export interface ExportResult {

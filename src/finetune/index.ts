@@ -2,6 +2,14 @@
  * Fine-tuning on real behaviour: chat-format training files from web sessions (Lu et al. 2025)
  * and survey answers (Wang et al.), split by person, and fine-tuning jobs at the provider.
  */
+
+export {
+  type BeforeAfterOptions,
+  type BeforeAfterResult,
+  beforeAfterReport,
+  type ModelSide,
+  runBeforeAfter,
+} from "./before-after.ts";
 export { type FineTuneExample, type FineTuneMessage, writeExamples } from "./chat.ts";
 export {
   type ExportResult,

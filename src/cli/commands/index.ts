@@ -3,6 +3,7 @@ import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
+import { register as finetuneCompare } from "./finetune-compare.ts";
 import { register as finetuneExport } from "./finetune-export.ts";
 import { register as finetuneLaunch } from "./finetune-launch.ts";
 import { register as finetuneStatus } from "./finetune-status.ts";
@@ -36,6 +37,7 @@ export function registerCommands(program: Command): void {
     finetuneExport,
     finetuneLaunch,
     finetuneStatus,
+    finetuneCompare,
     mockLlm,
   ]) {
     register(program);
