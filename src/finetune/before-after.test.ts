@@ -171,5 +171,7 @@ test("export → launch → status → compare: the same study on the base and t
   const check = await checkReportInBrowser(html, { screenshot: process.env.POPULACE_SCREENSHOT });
   assert.deepEqual(check.consoleErrors, []);
   assert.equal(check.plots, 1);
-  assert.match(readFileSync(html, "utf8"), /Regression recovery: cappun/);
+  const page = readFileSync(html, "utf8");
+  assert.match(page, /Regression recovery: cappun/);
+  assert.match(page, /its answers are a test double&#39;s/);
 });

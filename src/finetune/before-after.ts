@@ -277,9 +277,16 @@ export function beforeAfterReport(r: BeforeAfterResult, title?: string): ReportD
       },
     });
   }
+  // The mock server names its organization in the models it "tunes": its answers are a test double's.
+  const mock = sides.some((s) => s.model.includes(":org-populace-mock:"));
   return {
     title: title ?? `Before/after fine-tuning: ${r.study}`,
     subtitle: `base ${r.base.model} · tuned ${r.tuned.model}`,
+    notes: mock
+      ? [
+          "The tuned model comes from the mock LLM server: its answers are a test double's, not a language model's, and nothing was trained.",
+        ]
+      : [],
     sections,
   };
 }
