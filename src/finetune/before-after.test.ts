@@ -9,44 +9,23 @@ import { register as exporter } from "../cli/commands/finetune-export.ts";
 import { register as launch } from "../cli/commands/finetune-launch.ts";
 import { register as status } from "../cli/commands/finetune-status.ts";
 import { runInProcess } from "../cli/in-process.ts";
-import { csvLine, resolveDataDir } from "../data/index.ts";
-import { loadGssPanel } from "../datasets/index.ts";
-import { type MockLlm, startMockLlm } from "../mock-llm/index.ts";
 import { checkReportInBrowser } from "../report/index.ts";
 import { openStore } from "../store/index.ts";
+import { mockOpenAi, writeGssAnswers } from "./test-fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "populace-finetune-before-after-"));
-let mock: MockLlm;
-const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+let stop: () => Promise<void>;
 before(async () => {
-  mock = await startMockLlm({ port: 0, seed: 11 });
-  process.env.OPENAI_API_KEY = "sk-test";
-  process.env.OPENAI_BASE_URL = `${mock.url}/v1`;
+  ({ stop } = await mockOpenAi(11));
 });
-after(async () => {
-  await mock.close();
-  for (const [k, v] of [
-    ["OPENAI_API_KEY", saved.key],
-    ["OPENAI_BASE_URL", saved.url],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+after(() => stop());
 
 test("export → launch → status → compare: the same study on the base and the tuned model, scored against real GSS answers", async () => {
   // Real people: 80 respondents of the 2006 GSS panel, their wave-1 answers and demographics.
   const items = ["cappun", "gunlaw", "courts", "happy"];
   const attrs = ["age", "sex", "race", "degree", "polviews"];
-  const lines = [csvLine(["person_id", "item", "answer", ...attrs])];
-  for (const r of loadGssPanel(resolveDataDir(), { panels: ["2006"] }).slice(0, 80)) {
-    for (const item of items) {
-      const a = r.waves["1"]?.[item];
-      if (a) lines.push(csvLine([r.personId, item, a, ...attrs.map((k) => r.demographics[k] ?? "")]));
-    }
-  }
   const human = join(dir, "human.csv");
-  writeFileSync(human, `${lines.join("\n")}\n`);
+  writeGssAnswers(human, items, 80, attrs);
   const spec = join(dir, "study.yaml");
   writeFileSync(
     spec,

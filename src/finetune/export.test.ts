@@ -7,12 +7,12 @@ import { profileText } from "../agents/index.ts";
 import { loadAnswers } from "../analysis/fidelity/index.ts";
 import { register } from "../cli/commands/finetune-export.ts";
 import { runInProcess } from "../cli/in-process.ts";
-import { csvLine, parseJsonl, resolveDataDir, toJsonl } from "../data/index.ts";
-import { loadGssPanel } from "../datasets/index.ts";
+import { parseJsonl, resolveDataDir, toJsonl } from "../data/index.ts";
 import { DEFAULT_GSS_ITEMS, gssItems } from "../instruments/index.ts";
 import { systemPrompt } from "../llm/elicitation/index.ts";
 import type { Session } from "../webactions/index.ts";
 import { respondentAgent } from "./index.ts";
+import { writeGssAnswers } from "./test-fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "populace-finetune-export-"));
 const read = (path: string) =>
@@ -200,17 +200,8 @@ test("the survey export turns real GSS panel answers into profile → answers ex
   const dataDir = resolveDataDir();
   const items = DEFAULT_GSS_ITEMS.slice(0, 6);
   const questions = gssItems(dataDir, items);
-  const respondents = loadGssPanel(dataDir, { panels: ["2006"] }).slice(0, 150);
-  const attrs = ["age", "sex", "race", "degree", "polviews"];
-  const lines = [csvLine(["person_id", "item", "answer", ...attrs])];
-  for (const r of respondents) {
-    for (const q of questions) {
-      const a = r.waves["1"]?.[q.id];
-      if (a) lines.push(csvLine([r.personId, q.id, a, ...attrs.map((k) => r.demographics[k] ?? "")]));
-    }
-  }
   const human = join(dir, "gss-human.csv");
-  writeFileSync(human, `${lines.join("\n")}\n`);
+  writeGssAnswers(human, items, 150, ["age", "sex", "race", "degree", "polviews"]);
   const spec = join(dir, "gss-study.yaml");
   writeFileSync(
     spec,

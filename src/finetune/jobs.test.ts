@@ -8,28 +8,17 @@ import { register as status } from "../cli/commands/finetune-status.ts";
 import { runInProcess } from "../cli/in-process.ts";
 import { toJsonl } from "../data/index.ts";
 import { createModel, parseModelId } from "../llm/index.ts";
-import { type MockLlm, startMockLlm } from "../mock-llm/index.ts";
+import type { MockLlm } from "../mock-llm/index.ts";
 import { jobsClient } from "./index.ts";
+import { mockOpenAi } from "./test-fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "populace-finetune-jobs-"));
 let mock: MockLlm;
-const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
-
+let stop: () => Promise<void>;
 before(async () => {
-  mock = await startMockLlm({ port: 0, seed: 5 });
-  process.env.OPENAI_API_KEY = "sk-test";
-  process.env.OPENAI_BASE_URL = `${mock.url}/v1`;
+  ({ mock, stop } = await mockOpenAi(5));
 });
-after(async () => {
-  await mock.close();
-  for (const [k, v] of [
-    ["OPENAI_API_KEY", saved.key],
-    ["OPENAI_BASE_URL", saved.url],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+after(() => stop());
 
 function trainingFile(name: string, n: number): string {
   const path = join(dir, name);

@@ -9,7 +9,7 @@ import { loadStudy } from "../../spec/index.ts";
 import { openStore } from "../../store/index.ts";
 import { resolveQuestions } from "../../study/index.ts";
 import { commandGroup } from "../group.ts";
-import { intFlag, positiveInt, positiveNumber } from "../options.ts";
+import { coherencePairs, intFlag, positiveInt, positiveNumber } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 import { interruptSignals } from "../signals.ts";
 
@@ -116,12 +116,7 @@ export function register(program: Command): void {
     if (flags.regressionModel !== "ols" && flags.regressionModel !== "logistic") {
       throw new UserError(`--regression-model must be ols or logistic, got "${flags.regressionModel}"`);
     }
-    const coherence = flags.coherence.map((pair) => {
-      const [belief, action, ...rest] = pair.split(":");
-      if (!belief || !action || rest.length > 0)
-        throw new UserError(`--coherence expects BELIEF_ITEM:ACTION_ITEM, got "${pair}"`);
-      return { belief, action };
-    });
+    const coherence = coherencePairs(flags.coherence);
     const study = loadStudy(specFile);
     const dataDir = resolveDataDir(flags.dataDir);
     const split = flags.split ? readSplit(flags.split) : undefined;
