@@ -53,3 +53,14 @@ export function numberFlag(
   }
   return n;
 }
+
+/** --coherence BELIEF:ACTION flags as item pairs, or a UserError naming the bad one. */
+export function coherencePairs(flags: readonly string[]): { belief: string; action: string }[] {
+  return flags.map((pair) => {
+    const [belief, action, ...rest] = pair.split(":");
+    if (!belief || !action || rest.length > 0) {
+      throw new UserError(`--coherence expects BELIEF_ITEM:ACTION_ITEM, got "${pair}"`);
+    }
+    return { belief, action };
+  });
+}

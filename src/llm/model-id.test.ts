@@ -56,3 +56,14 @@ test("bad ids give a UserError that lists the accepted forms", () => {
     );
   }
 });
+
+test("fine-tuned OpenAI models are model ids like any other", () => {
+  assert.deepEqual(parseModelId("openai:ft:gpt-4o-mini-2024-07-18:my-org:gss:7p4lURel"), {
+    provider: "openai",
+    model: "ft:gpt-4o-mini-2024-07-18:my-org:gss:7p4lURel",
+  });
+  assert.deepEqual(parseModelId("openai:ft:gpt-4o-mini:org::abc123"), {
+    provider: "openai",
+    model: "ft:gpt-4o-mini:org::abc123",
+  });
+});

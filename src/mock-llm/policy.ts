@@ -47,6 +47,11 @@ function compileNode(node: JsonSchema, seed: string): Generator {
       return options[rng.weighted(personWeights(base, rng))];
     };
   }
+  if (Array.isArray(node.anyOf) && node.anyOf.length > 0) {
+    // One of several shapes (e.g. the three kinds of web action): a seeded pick of a branch.
+    const branches = (node.anyOf as JsonSchema[]).map((b) => compileNode(b, seed));
+    return (rng, ctx) => branches[rng.int(branches.length)](rng, ctx);
+  }
   const type = Array.isArray(node.type) ? node.type.find((t) => t !== "null") : node.type;
   if (type === "object" || (type === undefined && node.properties)) {
     const props = Object.entries((node.properties as Record<string, JsonSchema> | undefined) ?? {});

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { createRng, hash32 } from "../random/index.ts";
+import { createFineTuningApi } from "./fine-tuning.ts";
 import {
   type AnswerPlan,
   chooseLetter,
@@ -144,6 +145,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   // Faults follow the order requests arrive in, from their own stream, so answers stay stable.
   const faultRng = createRng(`${seed}:faults`);
   const plans = new Map<string, AnswerPlan>();
+  const fineTuning = createFineTuningApi(seed);
   const seenPrefixes = new Set<number>();
   const recordLimit = opts.recordRequests ?? 0;
   const recorded: Record<string, unknown>[] = [];
@@ -235,7 +237,12 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   /** Builds the API answer; returns the body and its token counts. */
   function answer(api: Api, body: Json, conv: Conversation, offOption: boolean, n: number, prose = false) {
     const model = typeof body.model === "string" ? body.model : "mock";
-    const rng = requestRng(seed, contentKey(conv.messages, body.seed === undefined ? "" : String(body.seed)));
+    // A fine-tuned model draws from its own stream: same prompt, other (seeded) answers than its base.
+    const tunedKey = fineTuning.hasModel(model) ? `${model}|` : "";
+    const rng = requestRng(
+      seed,
+      contentKey(conv.messages, `${tunedKey}${body.seed === undefined ? "" : String(body.seed)}`),
+    );
     const promptTokens = estimateTokens(conv.chars) + 3 * conv.messages.length;
     // The first message (the simulated person's profile) is the cacheable prefix.
     const first = conv.messages[0]?.content ?? "";
@@ -415,6 +422,21 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       recorded.push(body);
       if (recorded.length > recordLimit) recorded.shift();
     }
+    if (typeof body.model === "string" && body.model.startsWith("ft:") && !fineTuning.hasModel(body.model)) {
+      const message = `The model \`${body.model}\` does not exist or you do not have access to it.`;
+      later(latencyMs, () =>
+        send(
+          res,
+          404,
+          api === "openai"
+            ? JSON.stringify({
+                error: { message, type: "invalid_request_error", param: null, code: "model_not_found" },
+              })
+            : errorBody(api, 404, message),
+        ),
+      );
+      return;
+    }
     const conv = conversationOf(body, api);
     const out = answer(api, body, conv, fault === "off_option", n, fault === "prose");
     const now = Date.now();
@@ -477,7 +499,10 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       res.end(
         JSON.stringify({
           object: "list",
-          data: [{ id: "mock", object: "model", created: 0, owned_by: "populace-mock" }],
+          data: [
+            { id: "mock", object: "model", created: 0, owned_by: "populace-mock" },
+            ...fineTuning.models(),
+          ],
         }),
       );
       return;
@@ -488,6 +513,17 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         : req.method === "POST" && path === "/v1/messages"
           ? "anthropic"
           : undefined;
+    if (!api && fineTuning.serves(req.method ?? "GET", path)) {
+      const parts: Buffer[] = [];
+      req.on("data", (c: Buffer) => parts.push(c));
+      req.on("end", () => {
+        fineTuning.handle(req, res, path, Buffer.concat(parts)).catch((error) => {
+          if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+          res.end(errorBody("openai", 500, String(error)));
+        });
+      });
+      return;
+    }
     if (!api) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(errorBody("openai", 404, `no route for ${req.method} ${path}`));

@@ -6,7 +6,7 @@ import {
   fidelityReport,
 } from "../../analysis/fidelity/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { intFlag } from "../options.ts";
+import { coherencePairs, intFlag } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 
 interface CompareFlags extends ReportFlags {
@@ -74,13 +74,7 @@ export function register(program: Command): void {
     if (flags.type !== "categorical" && flags.type !== "numeric") {
       throw new UserError(`--type must be categorical or numeric, got "${flags.type}"`);
     }
-    const coherence = flags.coherence.map((pair) => {
-      const [belief, action, ...rest] = pair.split(":");
-      if (!belief || !action || rest.length > 0) {
-        throw new UserError(`--coherence expects BELIEF_ITEM:ACTION_ITEM, got "${pair}"`);
-      }
-      return { belief, action };
-    });
+    const coherence = coherencePairs(flags.coherence);
     const res = compareFidelity(
       { sim: flags.sim, human: flags.human, retest: flags.retest },
       {

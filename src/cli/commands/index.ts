@@ -3,6 +3,10 @@ import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
+import { register as finetuneCompare } from "./finetune-compare.ts";
+import { register as finetuneExport } from "./finetune-export.ts";
+import { register as finetuneLaunch } from "./finetune-launch.ts";
+import { register as finetuneStatus } from "./finetune-status.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
@@ -12,6 +16,8 @@ import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
 import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
+import { register as webactionsImport } from "./webactions-import.ts";
+import { register as webactionsScore } from "./webactions-score.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
 export function registerCommands(program: Command): void {
@@ -28,6 +34,12 @@ export function registerCommands(program: Command): void {
     regress,
     calibrate,
     plan,
+    webactionsImport,
+    webactionsScore,
+    finetuneExport,
+    finetuneLaunch,
+    finetuneStatus,
+    finetuneCompare,
     mockLlm,
   ]) {
     register(program);

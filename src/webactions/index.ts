@@ -1,0 +1,52 @@
+/**
+ * Web-shopping action simulation (Lu et al. 2025, "Beyond Believability"): real sessions of
+ * simplified pages and actions, the next-action task, and its metrics.
+ */
+
+export { type ContextElement, contextElements, type ElementKind } from "./elements.ts";
+export { importOpera, type OperaImport, operaUser, surveyPersona } from "./import-opera.ts";
+export { importWebShop, importWebShopLog } from "./import-webshop.ts";
+export {
+  ACTION_KINDS,
+  type ActionKind,
+  actionKind,
+  exactMatch,
+  type Outcome,
+  outcomeOf,
+  scoreWebActions,
+  type WebActionScore,
+} from "./metrics.ts";
+export { readPersonas } from "./personas.ts";
+export { type Prediction, readPredictions, writePredictions } from "./predictions.ts";
+export {
+  assistantTurn,
+  checkNextAction,
+  type NextActionCheck,
+  type NextActionOptions,
+  type NextAnswer,
+  nextActionMessages,
+  nextActionSchema,
+  nextActionTool,
+  type PromptMessage,
+} from "./prompt.ts";
+export { webActionsReport } from "./report.ts";
+export {
+  ACTION_TYPES,
+  type ActionType,
+  actionSchema,
+  parseSession,
+  readSessions,
+  type Session,
+  type SessionFile,
+  type SessionStep,
+  sessionSchema,
+  type WebAction,
+  writeSessions,
+} from "./session.ts";
+export {
+  type NamedElement,
+  type SimplifiedPage,
+  type SimplifyOptions,
+  simplifyHtml,
+  slug,
+} from "./simplify.ts";
