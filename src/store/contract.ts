@@ -351,4 +351,40 @@ export function storeContract(label: string, open: () => Promise<Store> | Store)
       if (takeover.claimed) assert.equal(takeover.tookOver?.holder, "dead");
     },
   );
+
+  withStore(
+    "job leases: pending → leased → done; no job is leased twice; an expired lease frees its jobs",
+    async (store) => {
+      await store.saveJobs("r1", [job("a", 0), job("b", 1), job("c", 2), job("d", 3), job("e", 4)]);
+      await store.commit({ calls: [], cache: [], outcomes: [outcome("b", 1, [row("b", "q1", "ok")])] });
+      const first = await store.leaseJobs("r1", "w1", 2, 60_000);
+      assert.deepEqual(
+        first.map((j) => j.jobId),
+        ["a", "c"],
+        "done jobs are not leased",
+      );
+      const second = await store.leaseJobs("r1", "w2", 10, 60_000);
+      assert.deepEqual(
+        second.map((j) => j.jobId),
+        ["d", "e"],
+        "another worker gets the rest, none twice",
+      );
+      assert.equal(await store.leasedCount("r1"), 4);
+      assert.deepEqual(await store.leaseJobs("r1", "w3", 10, 60_000), []);
+      // w1 finishes a; its lease on c lapses: c can be leased again.
+      await store.commit({ calls: [], cache: [], outcomes: [outcome("a", 0, [row("a", "q1", "ok")])] });
+      assert.equal(await store.renewLeases("r1", "w1", 1), 2);
+      await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(
+        (await store.leaseJobs("r1", "w3", 10, 60_000)).map((j) => j.jobId),
+        ["c"],
+      );
+      await store.releaseLeases("r1", "w2");
+      assert.deepEqual(
+        (await store.leaseJobs("r1", "w4", 10, 60_000)).map((j) => j.jobId),
+        ["d", "e"],
+      );
+      assert.deepEqual(await store.jobCounts("r1"), { pending: 3, ok: 2, failed: 0 });
+    },
+  );
 }

@@ -223,5 +223,16 @@ export interface Store {
   /** Refreshes the claim's heartbeat; false when this holder no longer holds the run. */
   heartbeat(runId: string, holder: string): Promise<boolean>;
   releaseRun(runId: string, holder: string): Promise<void>;
+  /**
+   * Job leases, for workers that share a run: up to `limit` pending jobs no live lease holds, in
+   * plan order, now leased to `holder` for `ttlMs` (pending → leased → done; an expired lease
+   * makes its jobs pending again).
+   */
+  leaseJobs(runId: string, holder: string, limit: number, ttlMs: number): Promise<JobRecord[]>;
+  /** Extends the holder's live leases; returns how many lease rows it still holds. */
+  renewLeases(runId: string, holder: string, ttlMs: number): Promise<number>;
+  releaseLeases(runId: string, holder: string): Promise<void>;
+  /** Pending jobs under a live lease. */
+  leasedCount(runId: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -30,6 +30,7 @@ import {
   transaction,
   writeRows,
 } from "./batch.ts";
+import { leasedCount, leaseJobs, releaseLeases, renewLeases } from "./leases.ts";
 import { claimRun, heartbeat, releaseRun } from "./locks.ts";
 import { migrations } from "./migrations.ts";
 import { JOB_STATUS, RESPONSES, stageRange, TURNS, toJobs, toResponse, toRun, toTurn } from "./read.ts";
@@ -323,6 +324,22 @@ export class SqliteStore implements Store {
 
   async releaseRun(runId: string, holder: string): Promise<void> {
     releaseRun(this.db, this.knownRunNumber(runId), holder);
+  }
+
+  async leaseJobs(runId: string, holder: string, limit: number, ttlMs: number): Promise<JobRecord[]> {
+    return leaseJobs(this.db, this.knownRunNumber(runId), holder, limit, ttlMs);
+  }
+
+  async renewLeases(runId: string, holder: string, ttlMs: number): Promise<number> {
+    return renewLeases(this.db, this.knownRunNumber(runId), holder, ttlMs);
+  }
+
+  async releaseLeases(runId: string, holder: string): Promise<void> {
+    releaseLeases(this.db, this.knownRunNumber(runId), holder);
+  }
+
+  async leasedCount(runId: string): Promise<number> {
+    return leasedCount(this.db, this.knownRunNumber(runId));
   }
 
   async close(): Promise<void> {

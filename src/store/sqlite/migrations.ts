@@ -152,5 +152,9 @@ export const migrations: string[] = [
    );
    ALTER TABLE jobs ADD COLUMN inputs_json TEXT;
    ALTER TABLE costs ADD COLUMN turn INTEGER;
-   ALTER TABLE cache ADD COLUMN tool_calls_json TEXT;`,
+   ALTER TABLE cache ADD COLUMN tool_calls_json TEXT;
+   CREATE TABLE job_leases (
+     run INTEGER NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, holder TEXT NOT NULL,
+     expires_at INTEGER NOT NULL, PRIMARY KEY (run, from_seq)
+   );`,
 ];
