@@ -11,9 +11,18 @@ import type { CachedResponse, CallRecord, Store, TurnRecord } from "../store/typ
 import type { Budget } from "./budget.ts";
 import { cacheKey } from "./cache-key.ts";
 import { promptTokens } from "./estimate.ts";
+import {
+  BudgetExhausted,
+  CallFailed,
+  describeError,
+  Interrupted,
+  ProviderUnavailable,
+  unusableProvider,
+} from "./failures.ts";
 import type { Progress } from "./progress.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay, sleep } from "./retry.ts";
+import { addUsage, nowIso, ZERO_USAGE, zeroUsage } from "./usage.ts";
 import type { BatchWriter } from "./writer.ts";
 
 /** A model a call may be made to, with its price (null when the model has no known price). */
@@ -82,14 +91,8 @@ export type Asked<T> =
       totals: Totals;
     };
 
-/** The budget cannot pay for another call, even with nothing else in flight. */
-export class BudgetExhausted extends Error {}
-/** Ctrl-C (a second one aborts calls in flight). */
-export class Interrupted extends Error {}
-/** A call failed for good: not retryable, or out of attempts. The message is the job's reason. */
-export class CallFailed extends Error {}
-/** The provider cannot be used at all (see CallServiceOptions.unavailableAfter). */
-export class ProviderUnavailable extends Error {}
+/** Output allowance assumed for a request that sets none (every built-in request sets one). */
+const DEFAULT_MAX_OUTPUT = 1000;
 
 /**
  * The one call path of a run: cache → budget → rate limiter → provider → ledger, and for answers
@@ -343,75 +346,6 @@ export class CallService {
   }
 }
 
-/** Output allowance assumed for a request that sets none (every built-in request sets one). */
-const DEFAULT_MAX_OUTPUT = 1000;
-
-/** Network failures that mean the endpoint cannot be reached at all, not that it is busy. */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-
-/**
- * Why no call to this provider can succeed, or null: connection refused or unknown host, the key
- * refused (401/403), or the model not found (404). Retrying such a call for every job only delays
- * the message the user needs.
- */
-function unusableProvider(error: unknown): string | null {
-  if (!(error instanceof ProviderError)) return null;
-  if (error.kind === "network" && error.code && UNREACHABLE.has(error.code)) {
-    const what = error.code === "ECONNREFUSED" ? "connection refused" : `host unreachable (${error.code})`;
-    return `${what}: ${error.message}; check the model URL and that the server is running`;
-  }
-  if (error.kind === "auth") return `the API key was refused: ${error.message}`;
-  if (error.kind === "bad_request" && error.status === 404) {
-    return `model or endpoint not found: ${error.message}; check the model id`;
-  }
-  return null;
-}
-
-/** Failure reasons start with the error kind: the ones a rerun retries (the call may work next time). */
-const TRANSIENT_REASON = /^(rate_limit|server|timeout|network|malformed)\b/;
-
-export function isTransientFailure(reason: string | null): boolean {
-  return reason !== null && TRANSIENT_REASON.test(reason.replace(/^episode stopped at turn \d+: /, ""));
-}
-
-function describeError(error: unknown, attempt: number): string {
-  const attempts = `${attempt} attempt${attempt > 1 ? "s" : ""}`;
-  if (error instanceof ProviderError) {
-    return `${error.kind}${error.status ? ` (HTTP ${error.status})` : ""} after ${attempts}: ${error.message}`;
-  }
-  return `error after ${attempts}: ${(error as Error)?.message ?? String(error)}`;
-}
-
-export const zeroUsage = (): Usage => ({
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-});
-
-export function addUsage(into: Usage, u: Usage): void {
-  into.inputTokens += u.inputTokens;
-  into.cachedInputTokens += u.cachedInputTokens;
-  into.outputTokens += u.outputTokens;
-  into.reasoningTokens += u.reasoningTokens;
-}
-
-/** Read-only zeros, shared by every cache hit (frozen so that a write would throw, not leak). */
-export const ZERO_USAGE: Usage = Object.freeze(zeroUsage());
-
-let isoAt = -1;
-let isoText = "";
-
-/** `new Date().toISOString()`, computed once per millisecond: a busy run writes many rows in one. */
-export function nowIso(): string {
-  const t = Date.now();
-  if (t !== isoAt) {
-    isoAt = t;
-    isoText = new Date(t).toISOString();
-  }
-  return isoText;
-}
-
 function callRecord(
   runId: string,
   meta: CallMeta,
@@ -439,3 +373,12 @@ function callRecord(
     createdAt: nowIso(),
   };
 }
+
+export {
+  BudgetExhausted,
+  CallFailed,
+  Interrupted,
+  isTransientFailure,
+  ProviderUnavailable,
+} from "./failures.ts";
+export { addUsage, nowIso, ZERO_USAGE, zeroUsage } from "./usage.ts";
