@@ -25,7 +25,7 @@ import type { RunRecord, Store } from "../store/types.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { resolveQuestions } from "./items.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
-import { buildPopulation } from "./population.ts";
+import { buildPopulation, populationNotes } from "./population.ts";
 
 export interface RunStudyOptions {
   study: LoadedStudy;
@@ -82,6 +82,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const agents =
     options.agents ??
     buildPopulation(spec.population, { dataDir: options.dataDir, specFile: study.file, seed: spec.seed });
+  notes.push(...populationNotes(agents));
   const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
   const model =
     options.model ??

@@ -10,6 +10,7 @@ import { register as report } from "./report.ts";
 import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
+import { register as transcripts } from "./transcripts.ts";
 import { register as validate } from "./validate.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
     demo,
     validate,
     schema,
+    transcripts,
     run,
     results,
     report,
