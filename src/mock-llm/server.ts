@@ -15,6 +15,7 @@ import {
   letteredOptions,
   requestRng,
 } from "./policy.ts";
+import { type AnthropicUsage, type OpenAIUsage, PromptCacheError, PromptCaches } from "./prompt-cache.ts";
 import { formatDuration, TokenBucket } from "./rate-limiter.ts";
 
 export interface MockLlmOptions {
@@ -35,6 +36,10 @@ export interface MockLlmOptions {
   timeoutMs?: number;
   /** Which faults `errorRate` draws from (default all five, equally likely). */
   faults?: FaultKind[];
+  /** Provider prompt caching as documented (prompt-cache.ts); false: nothing is ever cached. */
+  promptCaching?: boolean;
+  /** The clock of cache lifetimes (tests pass their own to expire entries without waiting). */
+  clock?: () => number;
 }
 
 export type FaultKind = "rate_limit" | "server_error" | "timeout" | "malformed" | "off_option";
@@ -47,8 +52,8 @@ export interface MockStats {
   by_status: Record<string, number>;
   /** Injected faults by kind. */
   by_fault: Record<FaultKind, number>;
-  /** Tokens of successful answers. */
-  tokens: { input: number; cached: number; output: number };
+  /** Tokens of successful answers: all prompt tokens, those read from and written to the prompt cache, output. */
+  tokens: { input: number; cached: number; cache_write: number; output: number };
   /** Peak number of API calls in flight. */
   max_concurrent: number;
   in_flight: number;
@@ -133,7 +138,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   // Faults follow the order requests arrive in, from their own stream, so answers stay stable.
   const faultRng = createRng(`${seed}:faults`);
   const plans = new Map<string, AnswerPlan>();
-  const seenPrefixes = new Set<number>();
+  const caches = new PromptCaches({ enabled: opts.promptCaching ?? true, now: opts.clock });
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let serial = 0;
@@ -142,7 +147,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     requests: 0,
     by_status: {},
     by_fault: { rate_limit: 0, server_error: 0, timeout: 0, malformed: 0, off_option: 0 },
-    tokens: { input: 0, cached: 0, output: 0 },
+    tokens: { input: 0, cached: 0, cache_write: 0, output: 0 },
     max_concurrent: 0,
     in_flight: 0,
     rate_limited: 0,
@@ -220,14 +225,17 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   }
 
   /** Builds the API answer; returns the body and its token counts. */
-  function answer(api: Api, body: Json, conv: Conversation, offOption: boolean, n: number) {
+  function answer(
+    api: Api,
+    body: Json,
+    conv: Conversation,
+    offOption: boolean,
+    n: number,
+    usage: OpenAIUsage | AnthropicUsage,
+  ) {
     const model = typeof body.model === "string" ? body.model : "mock";
     const rng = requestRng(seed, contentKey(conv.messages, body.seed === undefined ? "" : String(body.seed)));
-    const promptTokens = estimateTokens(conv.chars) + 3 * conv.messages.length;
-    // The first message (the simulated person's profile) is the cacheable prefix.
-    const first = conv.messages[0]?.content ?? "";
-    const firstKey = hash32(first);
-    const cached = seenPrefixes.has(firstKey) ? Math.min(promptTokens, estimateTokens(first.length)) : 0;
+    const promptTokens = usage.promptTokens;
 
     let text = "";
     let toolUse: { name: string; input: unknown } | undefined;
@@ -296,7 +304,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
           prompt_tokens: promptTokens,
           completion_tokens: completionTokens,
           total_tokens: promptTokens + completionTokens,
-          prompt_tokens_details: { cached_tokens: cached },
+          prompt_tokens_details: { cached_tokens: (usage as OpenAIUsage).cachedTokens },
           completion_tokens_details: { reasoning_tokens: 0 },
         },
       });
@@ -312,14 +320,21 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         stop_reason: toolUse ? "tool_use" : "end_turn",
         stop_sequence: null,
         usage: {
-          input_tokens: promptTokens - cached,
-          cache_read_input_tokens: cached,
-          cache_creation_input_tokens: 0,
+          input_tokens: (usage as AnthropicUsage).inputTokens,
+          cache_read_input_tokens: (usage as AnthropicUsage).cacheRead,
+          cache_creation_input_tokens: (usage as AnthropicUsage).cacheCreation,
+          cache_creation: {
+            ephemeral_5m_input_tokens: (usage as AnthropicUsage).creation5m,
+            ephemeral_1h_input_tokens: (usage as AnthropicUsage).creation1h,
+          },
           output_tokens: completionTokens,
         },
       });
     }
-    return { json, promptTokens, cached, completionTokens, firstKey };
+    const cached =
+      api === "openai" ? (usage as OpenAIUsage).cachedTokens : (usage as AnthropicUsage).cacheRead;
+    const written = api === "openai" ? 0 : (usage as AnthropicUsage).cacheCreation;
+    return { json, promptTokens, cached, written, completionTokens };
   }
 
   function handleApi(api: Api, req: IncomingMessage, res: ServerResponse, raw: string): void {
@@ -355,7 +370,15 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       return;
     }
     const conv = conversationOf(body, api);
-    const out = answer(api, body, conv, fault === "off_option", n);
+    let account: ReturnType<PromptCaches["openai"]> | ReturnType<PromptCaches["anthropic"]>;
+    try {
+      account = api === "openai" ? caches.openai(body) : caches.anthropic(body);
+    } catch (error) {
+      if (!(error instanceof PromptCacheError)) throw error;
+      later(latencyMs, () => send(res, 400, errorBody(api, 400, error.message)));
+      return;
+    }
+    const out = answer(api, body, conv, fault === "off_option", n, account.usage);
     const now = Date.now();
     const tokens = out.promptTokens + out.completionTokens;
     const wait = Math.max(rpm?.waitMs(1, now) ?? 0, tpm?.waitMs(tokens, now) ?? 0);
@@ -394,10 +417,10 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         later(latencyMs, () => {
           stats.tokens.input += out.promptTokens;
           stats.tokens.cached += out.cached;
+          stats.tokens.cache_write += out.written;
           stats.tokens.output += out.completionTokens;
-          // Only answered prompts warm the cache, as with real providers.
-          if (seenPrefixes.size > 200_000) seenPrefixes.clear();
-          seenPrefixes.add(out.firstKey);
+          // Only answered prompts warm the cache: an entry exists once a response has begun.
+          account.commit();
           send(res, 200, out.json, headers);
         });
     }
