@@ -6,16 +6,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { createRng, hash32 } from "../random/index.ts";
-import {
-  type AnswerPlan,
-  chooseLetter,
-  compilePlan,
-  contentKey,
-  estimateTokens,
-  letteredOptions,
-  requestRng,
-} from "./policy.ts";
-import { type AnthropicUsage, type OpenAIUsage, PromptCacheError, PromptCaches } from "./prompt-cache.ts";
+import { conversationOf, createAnswerer } from "./answer.ts";
+import { EMBEDDING_MODELS, embeddingsReply } from "./embeddings.ts";
+import { PromptCacheError, PromptCaches } from "./prompt-cache.ts";
 import { formatDuration, TokenBucket } from "./rate-limiter.ts";
 
 export interface MockLlmOptions {
@@ -46,7 +39,7 @@ export type FaultKind = "rate_limit" | "server_error" | "timeout" | "malformed" 
 export const FAULTS: FaultKind[] = ["rate_limit", "server_error", "timeout", "malformed", "off_option"];
 
 export interface MockStats {
-  /** API calls received (POSTs to /v1/chat/completions and /v1/messages). */
+  /** API calls received (POSTs to /v1/chat/completions, /v1/messages and /v1/embeddings). */
   requests: number;
   /** Responses sent per HTTP status; hung-up "timeout" faults have no status. */
   by_status: Record<string, number>;
@@ -69,43 +62,9 @@ export interface MockLlm {
   close(): Promise<void>;
 }
 
-type Api = "openai" | "anthropic";
+/** Chat Completions, Messages, or the (OpenAI-shaped) embeddings endpoint. */
+type Api = "openai" | "anthropic" | "embeddings";
 type Json = Record<string, unknown>;
-
-interface Conversation {
-  messages: { role: string; content: string }[];
-  /** Chars of all message text, for the token estimate. */
-  chars: number;
-  lastUser: string;
-}
-
-/** Anthropic content may be a string or an array of blocks. */
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    let s = "";
-    for (const b of content)
-      if (b && typeof b === "object" && typeof (b as Json).text === "string") s += (b as Json).text;
-    return s;
-  }
-  return "";
-}
-
-function conversationOf(body: Json, api: Api): Conversation {
-  const messages: { role: string; content: string }[] = [];
-  if (api === "anthropic" && body.system !== undefined)
-    messages.push({ role: "system", content: textOf(body.system) });
-  for (const m of Array.isArray(body.messages) ? (body.messages as Json[]) : []) {
-    messages.push({ role: String(m?.role ?? "user"), content: textOf(m?.content) });
-  }
-  let chars = 0;
-  let lastUser = "";
-  for (const m of messages) {
-    chars += m.content.length;
-    if (m.role === "user") lastUser = m.content;
-  }
-  return { messages, chars, lastUser };
-}
 
 const ERROR_TYPES: Record<number, [string, string]> = {
   400: ["invalid_request_error", "invalid_request_error"],
@@ -137,7 +96,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const tpm = opts.tpm ? new TokenBucket(opts.tpm, burstSeconds, start) : undefined;
   // Faults follow the order requests arrive in, from their own stream, so answers stay stable.
   const faultRng = createRng(`${seed}:faults`);
-  const plans = new Map<string, AnswerPlan>();
+  const answer = createAnswerer(seed, fingerprint);
   const caches = new PromptCaches({ enabled: opts.promptCaching ?? true, now: opts.clock });
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
@@ -152,17 +111,6 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     in_flight: 0,
     rate_limited: 0,
   };
-
-  function planFor(schema: Json): AnswerPlan {
-    const key = JSON.stringify(schema);
-    let plan = plans.get(key);
-    if (!plan) {
-      if (plans.size > 10_000) plans.clear();
-      plan = compilePlan(schema, seed);
-      plans.set(key, plan);
-    }
-    return plan;
-  }
 
   function later(ms: number, fn: () => void): void {
     if (ms <= 0) {
@@ -190,7 +138,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
 
   function limitHeaders(api: Api, now: number): Record<string, string> {
     const h: Record<string, string> = {};
-    if (api === "openai") {
+    if (api !== "anthropic") {
       if (rpm) {
         h["x-ratelimit-limit-requests"] = String(rpm.perMinute);
         h["x-ratelimit-remaining-requests"] = String(rpm.remaining(now));
@@ -222,119 +170,6 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       "retry-after": String(Math.max(1, Math.ceil(ms / 1000))),
       "retry-after-ms": String(Math.ceil(ms)),
     };
-  }
-
-  /** Builds the API answer; returns the body and its token counts. */
-  function answer(
-    api: Api,
-    body: Json,
-    conv: Conversation,
-    offOption: boolean,
-    n: number,
-    usage: OpenAIUsage | AnthropicUsage,
-  ) {
-    const model = typeof body.model === "string" ? body.model : "mock";
-    const rng = requestRng(seed, contentKey(conv.messages, body.seed === undefined ? "" : String(body.seed)));
-    const promptTokens = usage.promptTokens;
-
-    let text = "";
-    let toolUse: { name: string; input: unknown } | undefined;
-    let logprobs: Json | null = null;
-    if (api === "openai") {
-      const rf = body.response_format as Json | undefined;
-      const js = rf?.type === "json_schema" ? (rf.json_schema as Json | undefined)?.schema : undefined;
-      if (js && typeof js === "object") {
-        text = JSON.stringify(planFor(js as Json).generate(rng, offOption));
-      } else if (rf?.type === "json_object") {
-        text = JSON.stringify({ answer: "It depends on the situation." });
-      } else {
-        const k = typeof body.top_logprobs === "number" ? body.top_logprobs : 0;
-        const choice = chooseLetter(seed, letteredOptions(conv.lastUser), rng, k, offOption);
-        text =
-          letteredOptions(conv.lastUser).length || offOption ? choice.letter : "It depends on the situation.";
-        if (body.logprobs === true) {
-          const top = choice.top.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null }));
-          const self = top.find((t) => t.token === text) ?? { token: text, logprob: -0.01, bytes: null };
-          logprobs = { content: [{ ...self, top_logprobs: k > 0 ? top : [] }], refusal: null };
-        }
-      }
-    } else {
-      const tools = Array.isArray(body.tools) ? (body.tools as Json[]) : [];
-      const choice = body.tool_choice as Json | undefined;
-      const forced =
-        choice?.type === "tool"
-          ? tools.find((t) => t.name === choice.name)
-          : choice?.type === "any" && tools.length === 1
-            ? tools[0]
-            : undefined;
-      const format = (body.output_config as Json | undefined)?.format as Json | undefined;
-      if (forced?.input_schema) {
-        toolUse = {
-          name: String(forced.name),
-          input: planFor(forced.input_schema as Json).generate(rng, offOption),
-        };
-      } else if (format?.type === "json_schema" && format.schema) {
-        text = JSON.stringify(planFor(format.schema as Json).generate(rng, offOption));
-      } else {
-        const offered = letteredOptions(conv.lastUser);
-        text =
-          offered.length || offOption ? chooseLetter(seed, offered, rng, 1, offOption).letter : "It depends.";
-      }
-    }
-    const outChars = toolUse ? JSON.stringify(toolUse.input).length : text.length;
-    const completionTokens = estimateTokens(outChars);
-    const created = Math.floor(Date.now() / 1000);
-    let json: string;
-    if (api === "openai") {
-      json = JSON.stringify({
-        id: `chatcmpl-mock-${n}`,
-        object: "chat.completion",
-        created,
-        model,
-        system_fingerprint: fingerprint,
-        choices: [
-          {
-            index: 0,
-            message: { role: "assistant", content: text, refusal: null },
-            logprobs,
-            finish_reason: "stop",
-          },
-        ],
-        usage: {
-          prompt_tokens: promptTokens,
-          completion_tokens: completionTokens,
-          total_tokens: promptTokens + completionTokens,
-          prompt_tokens_details: { cached_tokens: (usage as OpenAIUsage).cachedTokens },
-          completion_tokens_details: { reasoning_tokens: 0 },
-        },
-      });
-    } else {
-      json = JSON.stringify({
-        id: `msg_mock_${n}`,
-        type: "message",
-        role: "assistant",
-        model,
-        content: toolUse
-          ? [{ type: "tool_use", id: `toolu_mock_${n}`, name: toolUse.name, input: toolUse.input }]
-          : [{ type: "text", text }],
-        stop_reason: toolUse ? "tool_use" : "end_turn",
-        stop_sequence: null,
-        usage: {
-          input_tokens: (usage as AnthropicUsage).inputTokens,
-          cache_read_input_tokens: (usage as AnthropicUsage).cacheRead,
-          cache_creation_input_tokens: (usage as AnthropicUsage).cacheCreation,
-          cache_creation: {
-            ephemeral_5m_input_tokens: (usage as AnthropicUsage).creation5m,
-            ephemeral_1h_input_tokens: (usage as AnthropicUsage).creation1h,
-          },
-          output_tokens: completionTokens,
-        },
-      });
-    }
-    const cached =
-      api === "openai" ? (usage as OpenAIUsage).cachedTokens : (usage as AnthropicUsage).cacheRead;
-    const written = api === "openai" ? 0 : (usage as AnthropicUsage).cacheCreation;
-    return { json, promptTokens, cached, written, completionTokens };
   }
 
   function handleApi(api: Api, req: IncomingMessage, res: ServerResponse, raw: string): void {
@@ -369,16 +204,34 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       later(latencyMs, () => send(res, 401, errorBody(api, 401, "invalid API key")));
       return;
     }
-    const conv = conversationOf(body, api);
-    let account: ReturnType<PromptCaches["openai"]> | ReturnType<PromptCaches["anthropic"]>;
-    try {
-      account = api === "openai" ? caches.openai(body) : caches.anthropic(body);
-    } catch (error) {
-      if (!(error instanceof PromptCacheError)) throw error;
-      later(latencyMs, () => send(res, 400, errorBody(api, 400, error.message)));
-      return;
+    let out: {
+      json: string;
+      promptTokens: number;
+      cached: number;
+      written: number;
+      completionTokens: number;
+    };
+    let account = { commit() {} };
+    if (api === "embeddings") {
+      const reply = embeddingsReply(body);
+      if (!reply.ok) {
+        later(latencyMs, () => send(res, reply.status, reply.json));
+        return;
+      }
+      out = { json: reply.json, promptTokens: reply.tokens, cached: 0, written: 0, completionTokens: 0 };
+    } else {
+      const conv = conversationOf(body, api);
+      let cache: ReturnType<PromptCaches["openai"]> | ReturnType<PromptCaches["anthropic"]>;
+      try {
+        cache = api === "openai" ? caches.openai(body) : caches.anthropic(body);
+      } catch (error) {
+        if (!(error instanceof PromptCacheError)) throw error;
+        later(latencyMs, () => send(res, 400, errorBody(api, 400, error.message)));
+        return;
+      }
+      account = cache;
+      out = answer(api, body, conv, fault === "off_option", n, cache.usage);
     }
-    const out = answer(api, body, conv, fault === "off_option", n, account.usage);
     const now = Date.now();
     const tokens = out.promptTokens + out.completionTokens;
     const wait = Math.max(rpm?.waitMs(1, now) ?? 0, tpm?.waitMs(tokens, now) ?? 0);
@@ -439,17 +292,22 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       res.end(
         JSON.stringify({
           object: "list",
-          data: [{ id: "mock", object: "model", created: 0, owned_by: "populace-mock" }],
+          data: ["mock", ...Object.keys(EMBEDDING_MODELS).filter((id) => id !== "mock")].map((id) => ({
+            id,
+            object: "model",
+            created: 0,
+            owned_by: "populace-mock",
+          })),
         }),
       );
       return;
     }
-    const api: Api | undefined =
-      req.method === "POST" && path === "/v1/chat/completions"
-        ? "openai"
-        : req.method === "POST" && path === "/v1/messages"
-          ? "anthropic"
-          : undefined;
+    const routes: Record<string, Api> = {
+      "/v1/chat/completions": "openai",
+      "/v1/messages": "anthropic",
+      "/v1/embeddings": "embeddings",
+    };
+    const api: Api | undefined = req.method === "POST" ? routes[path] : undefined;
     if (!api) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(errorBody("openai", 404, `no route for ${req.method} ${path}`));
