@@ -28,9 +28,11 @@ const MAX_INPUTS = 2048;
 const MAX_INPUT_TOKENS = 8192;
 const MAX_REQUEST_TOKENS = 300_000;
 const STOP = new Set(
-  "a an and are as at be but by for from had has have i in is it its of on or so that the this to was were with you".split(
-    " ",
-  ),
+  (
+    "a an and are as at be been but by can could did do does for from had has have he her him his how i if " +
+    "in into is it its me my of on or our she so than that the their them then there they this to too us " +
+    "was we were what when where which who why will with would you your"
+  ).split(" "),
 );
 
 /** A unit vector of `size` from the text's words and letter trigrams (hashed, signed). */
