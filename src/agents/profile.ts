@@ -397,11 +397,12 @@ function hasAny(attrs: Map<string, unknown>, keys: string[]): boolean {
 }
 
 /**
- * The agent's profile in the first person. Persona text comes first, as written; then one
- * sentence per known attribute (GSS and agent-bank vocabularies, any spelling of their values),
- * then "My <name>: <value>." for attributes (or values) it does not know, sorted.
+ * The agent's attributes in the first person: one sentence per known attribute (GSS and
+ * agent-bank vocabularies, any spelling of their values), then "My <name>: <value>." for
+ * attributes (or values) it does not know, sorted. With `withPersona`, persona text comes first,
+ * as written. (Which of these a prompt gets is the agent's conditioning: see conditioning.ts.)
  */
-export function profileText(agent: Agent): string {
+export function attributeProfile(agent: Agent, withPersona = true): string {
   const attrs = canonicalAttributes(agent.attributes ?? {});
   const used = new Set<string>();
   const parts: string[] = [];
@@ -426,7 +427,7 @@ export function profileText(agent: Agent): string {
   }
   parts.push(...rest.sort());
   const attributesText = parts.join(" ");
-  const persona = agent.persona?.trim() ?? "";
+  const persona = withPersona ? (agent.persona?.trim() ?? "") : "";
   if (persona && attributesText) return `${persona}\n\n${attributesText}`;
   return persona || attributesText;
 }

@@ -1,5 +1,14 @@
-/** The LLM layer: model ids, providers, elicitation (prompts and answer parsing), and prices. */
+/** The LLM layer: model ids, providers, embeddings, elicitation (prompts and answer parsing), and prices. */
 export * from "./elicitation/index.ts";
+export {
+  type CreateEmbedderOptions,
+  createEmbedder,
+  decodeFloat32Base64,
+  type Embedder,
+  type EmbeddingResult,
+  hasEmbeddings,
+  MAX_INPUTS_PER_REQUEST,
+} from "./embeddings.ts";
 export { type ParsedModelId, type ProviderName, parseModelId } from "./model-id.ts";
 export {
   BUILTIN_PRICES,

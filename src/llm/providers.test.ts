@@ -22,9 +22,12 @@ const questions: Question[] = [
   { id: "age", type: "numeric", text: "How old are you?", min: 18, max: 99 },
   { id: "why", type: "free_text", text: "Why?" },
 ];
+// Long enough (~2,600 tokens) for the mock's prompt caching, which follows the providers' minimums.
 const profiles = Array.from(
   { length: 8 },
-  (_, i) => `I am person ${i}, ${20 + 5 * i} years old, living in town ${i}.`,
+  (_, i) =>
+    `I am person ${i}, ${20 + 5 * i} years old, living in town ${i}. ` +
+    `Most days in town ${i} I walk to work, talk with my neighbours and read the local paper. `.repeat(120),
 );
 const noEnv = {};
 
@@ -66,7 +69,8 @@ test("openai-compatible URL, generate mode: valid answers, usage with cached tok
     assert.ok(first.usage.inputTokens > 0 && first.usage.outputTokens > 0);
     assert.equal(first.usage.cachedInputTokens, 0, "first sight of this profile");
     assert.match(first.modelSnapshot ?? "", /^mock\/fp_mock_/);
-    // Same profile again: the mock reports the profile prefix as cached, and answers the same.
+    // Same request again: the mock reports the cached prefix (OpenAI: automatic above 1,024
+    // tokens, in 128-token steps), and answers the same.
     const second = await model.complete(req);
     assert.equal(second.text, first.text, "deterministic for the same request");
     assert.ok(

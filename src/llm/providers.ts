@@ -40,7 +40,7 @@ const DEFAULT_URL: Record<ParsedModelId["provider"], string> = {
   "openai-compatible": "",
 };
 
-interface Endpoint {
+export interface Endpoint {
   baseURL: string;
   apiKey?: string;
 }
@@ -52,7 +52,8 @@ function ollamaURL(host: string | undefined): string | undefined {
   return `${withScheme.replace(/\/+$/, "")}/v1`;
 }
 
-function resolveEndpoint(id: string, parsed: ParsedModelId, opts: CreateModelOptions): Endpoint {
+/** Where a model id's requests go and with which key (the embeddings client shares these rules). */
+export function resolveEndpoint(id: string, parsed: ParsedModelId, opts: CreateModelOptions): Endpoint {
   const env = opts.env ?? process.env;
   const need = (names: string[]): string => {
     const key = opts.apiKey ?? names.map((n) => env[n]).find((v) => v !== undefined && v !== "");

@@ -1,4 +1,5 @@
 /** Test doubles for language models: the HTTP mock server and the in-process instant model. */
+export { EMBEDDING_MODELS, mockEmbedding } from "./embeddings.ts";
 export { createInstantModel, type InstantModelOptions } from "./instant.ts";
 export { chooseLetter, compilePlan, contentKey, letteredOptions, OFF_OPTION_TEXT } from "./policy.ts";
 export {

@@ -6,16 +6,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { createRng, hash32 } from "../random/index.ts";
+import { conversationOf, createAnswerer } from "./answer.ts";
+import { EMBEDDING_MODELS, embeddingsReply } from "./embeddings.ts";
 import { createFineTuningApi } from "./fine-tuning.ts";
-import {
-  type AnswerPlan,
-  chooseLetter,
-  compilePlan,
-  contentKey,
-  estimateTokens,
-  offeredInConversation,
-  requestRng,
-} from "./policy.ts";
+import { PromptCacheError, PromptCaches } from "./prompt-cache.ts";
 import { formatDuration, TokenBucket } from "./rate-limiter.ts";
 
 export interface MockLlmOptions {
@@ -36,6 +30,10 @@ export interface MockLlmOptions {
   timeoutMs?: number;
   /** Which faults `errorRate` draws from (default all five, equally likely). */
   faults?: FaultKind[];
+  /** Provider prompt caching as documented (prompt-cache.ts); false: nothing is ever cached. */
+  promptCaching?: boolean;
+  /** The clock of cache lifetimes (tests pass their own to expire entries without waiting). */
+  clock?: () => number;
   /** Keep the last N request bodies, for tests that check what was sent (default 0: none). */
   recordRequests?: number;
 }
@@ -51,14 +49,14 @@ export const FAULTS: FaultKind[] = ["rate_limit", "server_error", "timeout", "ma
 export const ALL_FAULTS: FaultKind[] = [...FAULTS, "prose"];
 
 export interface MockStats {
-  /** API calls received (POSTs to /v1/chat/completions and /v1/messages). */
+  /** API calls received (POSTs to /v1/chat/completions, /v1/messages and /v1/embeddings). */
   requests: number;
   /** Responses sent per HTTP status; hung-up "timeout" faults have no status. */
   by_status: Record<string, number>;
   /** Injected faults by kind. */
   by_fault: Record<FaultKind, number>;
-  /** Tokens of successful answers. */
-  tokens: { input: number; cached: number; output: number };
+  /** Tokens of successful answers: all prompt tokens, those read from and written to the prompt cache, output. */
+  tokens: { input: number; cached: number; cache_write: number; output: number };
   /** Peak number of API calls in flight. */
   max_concurrent: number;
   in_flight: number;
@@ -76,43 +74,9 @@ export interface MockLlm {
   close(): Promise<void>;
 }
 
-type Api = "openai" | "anthropic";
+/** Chat Completions, Messages, or the (OpenAI-shaped) embeddings endpoint. */
+type Api = "openai" | "anthropic" | "embeddings";
 type Json = Record<string, unknown>;
-
-interface Conversation {
-  messages: { role: string; content: string }[];
-  /** Chars of all message text, for the token estimate. */
-  chars: number;
-  lastUser: string;
-}
-
-/** Anthropic content may be a string or an array of blocks. */
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    let s = "";
-    for (const b of content)
-      if (b && typeof b === "object" && typeof (b as Json).text === "string") s += (b as Json).text;
-    return s;
-  }
-  return "";
-}
-
-function conversationOf(body: Json, api: Api): Conversation {
-  const messages: { role: string; content: string }[] = [];
-  if (api === "anthropic" && body.system !== undefined)
-    messages.push({ role: "system", content: textOf(body.system) });
-  for (const m of Array.isArray(body.messages) ? (body.messages as Json[]) : []) {
-    messages.push({ role: String(m?.role ?? "user"), content: textOf(m?.content) });
-  }
-  let chars = 0;
-  let lastUser = "";
-  for (const m of messages) {
-    chars += m.content.length;
-    if (m.role === "user") lastUser = m.content;
-  }
-  return { messages, chars, lastUser };
-}
 
 const ERROR_TYPES: Record<number, [string, string]> = {
   400: ["invalid_request_error", "invalid_request_error"],
@@ -144,9 +108,9 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const tpm = opts.tpm ? new TokenBucket(opts.tpm, burstSeconds, start) : undefined;
   // Faults follow the order requests arrive in, from their own stream, so answers stay stable.
   const faultRng = createRng(`${seed}:faults`);
-  const plans = new Map<string, AnswerPlan>();
   const fineTuning = createFineTuningApi(seed);
-  const seenPrefixes = new Set<number>();
+  const answer = createAnswerer(seed, fingerprint, (model) => fineTuning.hasModel(model));
+  const caches = new PromptCaches({ enabled: opts.promptCaching ?? true, now: opts.clock });
   const recordLimit = opts.recordRequests ?? 0;
   const recorded: Record<string, unknown>[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -157,22 +121,11 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     requests: 0,
     by_status: {},
     by_fault: { rate_limit: 0, server_error: 0, timeout: 0, malformed: 0, off_option: 0, prose: 0 },
-    tokens: { input: 0, cached: 0, output: 0 },
+    tokens: { input: 0, cached: 0, cache_write: 0, output: 0 },
     max_concurrent: 0,
     in_flight: 0,
     rate_limited: 0,
   };
-
-  function planFor(schema: Json): AnswerPlan {
-    const key = JSON.stringify(schema);
-    let plan = plans.get(key);
-    if (!plan) {
-      if (plans.size > 10_000) plans.clear();
-      plan = compilePlan(schema, seed);
-      plans.set(key, plan);
-    }
-    return plan;
-  }
 
   function later(ms: number, fn: () => void): void {
     if (ms <= 0) {
@@ -200,7 +153,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
 
   function limitHeaders(api: Api, now: number): Record<string, string> {
     const h: Record<string, string> = {};
-    if (api === "openai") {
+    if (api !== "anthropic") {
       if (rpm) {
         h["x-ratelimit-limit-requests"] = String(rpm.perMinute);
         h["x-ratelimit-remaining-requests"] = String(rpm.remaining(now));
@@ -232,158 +185,6 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       "retry-after": String(Math.max(1, Math.ceil(ms / 1000))),
       "retry-after-ms": String(Math.ceil(ms)),
     };
-  }
-
-  /** Builds the API answer; returns the body and its token counts. */
-  function answer(api: Api, body: Json, conv: Conversation, offOption: boolean, n: number, prose = false) {
-    const model = typeof body.model === "string" ? body.model : "mock";
-    // A fine-tuned model draws from its own stream: same prompt, other (seeded) answers than its base.
-    const tunedKey = fineTuning.hasModel(model) ? `${model}|` : "";
-    const rng = requestRng(
-      seed,
-      contentKey(conv.messages, `${tunedKey}${body.seed === undefined ? "" : String(body.seed)}`),
-    );
-    const promptTokens = estimateTokens(conv.chars) + 3 * conv.messages.length;
-    // The first message (the simulated person's profile) is the cacheable prefix.
-    const first = conv.messages[0]?.content ?? "";
-    const firstKey = hash32(first);
-    const cached = seenPrefixes.has(firstKey) ? Math.min(promptTokens, estimateTokens(first.length)) : 0;
-
-    let text = "";
-    let toolUse: { name: string; input: unknown } | undefined;
-    let logprobs: Json | null = null;
-    if (api === "openai") {
-      const rf = body.response_format as Json | undefined;
-      const js = rf?.type === "json_schema" ? (rf.json_schema as Json | undefined)?.schema : undefined;
-      const tools = Array.isArray(body.tools) ? (body.tools as Json[]) : [];
-      const toolChoice = body.tool_choice as Json | string | undefined;
-      const forcedName =
-        typeof toolChoice === "object"
-          ? ((toolChoice.function as Json | undefined)?.name as string)
-          : undefined;
-      const tool =
-        forcedName !== undefined
-          ? tools.find((t) => (t.function as Json | undefined)?.name === forcedName)
-          : toolChoice === "required" || (toolChoice === undefined && tools.length > 0)
-            ? tools[0]
-            : undefined;
-      if (prose) {
-        text = "It depends on the situation.";
-      } else if (tool) {
-        const fn = tool.function as Json;
-        toolUse = {
-          name: String(fn.name),
-          input: planFor((fn.parameters as Json | undefined) ?? { type: "object" }).generate(rng, offOption),
-        };
-      } else if (js && typeof js === "object") {
-        text = JSON.stringify(planFor(js as Json).generate(rng, offOption));
-      } else if (rf?.type === "json_object") {
-        text = JSON.stringify({ answer: "It depends on the situation." });
-      }
-      if (!toolUse && (prose || !js) && rf?.type !== "json_object") {
-        const k = typeof body.top_logprobs === "number" ? body.top_logprobs : 0;
-        const offered = offeredInConversation(conv.messages);
-        const choice = chooseLetter(seed, offered, rng, k, offOption);
-        if (!prose) text = offered.length || offOption ? choice.letter : "It depends on the situation.";
-        if (body.logprobs === true) {
-          // The first token of the text, with the letters' alternatives (a prose reply keeps them:
-          // the model considered a letter first, then wrote something else).
-          const first = /^[A-Z]$/.test(text) ? text : (text.split(/\s+/)[0] ?? text);
-          const alts = offered.length || offOption ? choice.top : [];
-          const top = alts.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null }));
-          const self = top.find((t) => t.token === first) ?? { token: first, logprob: -0.01, bytes: null };
-          logprobs = {
-            content: [{ ...self, top_logprobs: k > 0 ? (top.length ? top : [self]) : [] }],
-            refusal: null,
-          };
-        }
-      }
-    } else {
-      const tools = Array.isArray(body.tools) ? (body.tools as Json[]) : [];
-      const choice = body.tool_choice as Json | undefined;
-      const forced =
-        choice?.type === "tool"
-          ? tools.find((t) => t.name === choice.name)
-          : choice?.type === "any" && tools.length === 1
-            ? tools[0]
-            : undefined;
-      const format = (body.output_config as Json | undefined)?.format as Json | undefined;
-      if (forced?.input_schema) {
-        toolUse = {
-          name: String(forced.name),
-          input: planFor(forced.input_schema as Json).generate(rng, offOption),
-        };
-      } else if (format?.type === "json_schema" && format.schema) {
-        text = JSON.stringify(planFor(format.schema as Json).generate(rng, offOption));
-      } else {
-        const offered = offeredInConversation(conv.messages);
-        text = prose
-          ? "It depends on the situation."
-          : offered.length || offOption
-            ? chooseLetter(seed, offered, rng, 1, offOption).letter
-            : "It depends.";
-      }
-    }
-    const outChars = toolUse ? JSON.stringify(toolUse.input).length : text.length;
-    const completionTokens = estimateTokens(outChars);
-    const created = Math.floor(Date.now() / 1000);
-    let json: string;
-    if (api === "openai") {
-      json = JSON.stringify({
-        id: `chatcmpl-mock-${n}`,
-        object: "chat.completion",
-        created,
-        model,
-        system_fingerprint: fingerprint,
-        choices: [
-          {
-            index: 0,
-            message: toolUse
-              ? {
-                  role: "assistant",
-                  content: null,
-                  refusal: null,
-                  tool_calls: [
-                    {
-                      id: `call_mock_${n}`,
-                      type: "function",
-                      function: { name: toolUse.name, arguments: JSON.stringify(toolUse.input) },
-                    },
-                  ],
-                }
-              : { role: "assistant", content: text, refusal: null },
-            logprobs,
-            finish_reason: toolUse ? "tool_calls" : "stop",
-          },
-        ],
-        usage: {
-          prompt_tokens: promptTokens,
-          completion_tokens: completionTokens,
-          total_tokens: promptTokens + completionTokens,
-          prompt_tokens_details: { cached_tokens: cached },
-          completion_tokens_details: { reasoning_tokens: 0 },
-        },
-      });
-    } else {
-      json = JSON.stringify({
-        id: `msg_mock_${n}`,
-        type: "message",
-        role: "assistant",
-        model,
-        content: toolUse
-          ? [{ type: "tool_use", id: `toolu_mock_${n}`, name: toolUse.name, input: toolUse.input }]
-          : [{ type: "text", text }],
-        stop_reason: toolUse ? "tool_use" : "end_turn",
-        stop_sequence: null,
-        usage: {
-          input_tokens: promptTokens - cached,
-          cache_read_input_tokens: cached,
-          cache_creation_input_tokens: 0,
-          output_tokens: completionTokens,
-        },
-      });
-    }
-    return { json, promptTokens, cached, completionTokens, firstKey };
   }
 
   function handleApi(api: Api, req: IncomingMessage, res: ServerResponse, raw: string): void {
@@ -437,8 +238,34 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       );
       return;
     }
-    const conv = conversationOf(body, api);
-    const out = answer(api, body, conv, fault === "off_option", n, fault === "prose");
+    let out: {
+      json: string;
+      promptTokens: number;
+      cached: number;
+      written: number;
+      completionTokens: number;
+    };
+    let account = { commit() {} };
+    if (api === "embeddings") {
+      const reply = embeddingsReply(body);
+      if (!reply.ok) {
+        later(latencyMs, () => send(res, reply.status, reply.json));
+        return;
+      }
+      out = { json: reply.json, promptTokens: reply.tokens, cached: 0, written: 0, completionTokens: 0 };
+    } else {
+      const conv = conversationOf(body, api);
+      let cache: ReturnType<PromptCaches["openai"]> | ReturnType<PromptCaches["anthropic"]>;
+      try {
+        cache = api === "openai" ? caches.openai(body) : caches.anthropic(body);
+      } catch (error) {
+        if (!(error instanceof PromptCacheError)) throw error;
+        later(latencyMs, () => send(res, 400, errorBody(api, 400, error.message)));
+        return;
+      }
+      account = cache;
+      out = answer(api, body, conv, fault === "off_option", n, cache.usage, fault === "prose");
+    }
     const now = Date.now();
     const tokens = out.promptTokens + out.completionTokens;
     const wait = Math.max(rpm?.waitMs(1, now) ?? 0, tpm?.waitMs(tokens, now) ?? 0);
@@ -477,10 +304,10 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         later(latencyMs, () => {
           stats.tokens.input += out.promptTokens;
           stats.tokens.cached += out.cached;
+          stats.tokens.cache_write += out.written;
           stats.tokens.output += out.completionTokens;
-          // Only answered prompts warm the cache, as with real providers.
-          if (seenPrefixes.size > 200_000) seenPrefixes.clear();
-          seenPrefixes.add(out.firstKey);
+          // Only answered prompts warm the cache: an entry exists once a response has begun.
+          account.commit();
           send(res, 200, out.json, headers);
         });
     }
@@ -500,19 +327,24 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         JSON.stringify({
           object: "list",
           data: [
-            { id: "mock", object: "model", created: 0, owned_by: "populace-mock" },
+            ...["mock", ...Object.keys(EMBEDDING_MODELS).filter((id) => id !== "mock")].map((id) => ({
+              id,
+              object: "model",
+              created: 0,
+              owned_by: "populace-mock",
+            })),
             ...fineTuning.models(),
           ],
         }),
       );
       return;
     }
-    const api: Api | undefined =
-      req.method === "POST" && path === "/v1/chat/completions"
-        ? "openai"
-        : req.method === "POST" && path === "/v1/messages"
-          ? "anthropic"
-          : undefined;
+    const routes: Record<string, Api> = {
+      "/v1/chat/completions": "openai",
+      "/v1/messages": "anthropic",
+      "/v1/embeddings": "embeddings",
+    };
+    const api: Api | undefined = req.method === "POST" ? routes[path] : undefined;
     if (!api && fineTuning.serves(req.method ?? "GET", path)) {
       const parts: Buffer[] = [];
       req.on("data", (c: Buffer) => parts.push(c));

@@ -22,3 +22,13 @@ test("the shipped example study validates", () => {
   assert.equal(spec.population.source, "agent-bank");
   assert.equal(spec.instrument.items.length, 5);
 });
+
+test("the interviews population example in the README validates", () => {
+  const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("### Interviews and conditioning"));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(yaml, "no yaml block under ### Interviews and conditioning");
+  const { spec } = parseStudy(`name: x\n${yaml}instrument: { items: [{ gss: cappun }] }\n`, "README.md");
+  assert.equal(spec.population.source, "interviews");
+  assert.deepEqual(spec.population.interview, { keep: 0.2, seed: 1 });
+});

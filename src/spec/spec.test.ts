@@ -107,3 +107,62 @@ test("the JSON Schema describes the input format", () => {
   assert.ok(schema.properties.population && schema.properties.design && schema.properties.budget);
   assert.match(JSON.stringify(schema), /"agent-bank"/);
 });
+
+test("conditioning: an interviews source with its options; mismatches are problems at the field's line", () => {
+  const interviews = parseStudy(
+    valid.replace(
+      "  source: agent-bank\n  n: 50\n",
+      "  source: interviews\n  dir: transcripts\n  interview: { keep: 0.2 }\n",
+    ),
+    "s.yaml",
+  );
+  const p = interviews.spec.population;
+  assert.equal(p.source, "interviews");
+  if (p.source === "interviews") {
+    assert.equal(p.format, "auto");
+    assert.equal(p.interviewer, "Interviewer");
+    assert.equal(p.redact, true);
+    assert.deepEqual(p.interview, { keep: 0.2, seed: 1 });
+  }
+  const withMode = (source: string, mode: string) =>
+    problems(
+      valid.replace("  source: agent-bank\n  n: 50\n", `  source: ${source}\n  conditioning: ${mode}\n`),
+    );
+  assert.deepEqual(
+    withMode("agent-bank\n  n: 5", "interview").map((x) => [x.path, x.location, x.message]),
+    [
+      [
+        "population.conditioning",
+        "s.yaml:5:17",
+        "interview conditioning needs transcripts (source: interviews)",
+      ],
+    ],
+  );
+  assert.match(
+    withMode("gss-panel\n  n: 5", "persona")[0].message,
+    /persona conditioning needs persona texts/,
+  );
+  assert.match(withMode("personas\n  personas: [hi]", "demographic")[0].message, /personas have none/);
+  assert.match(
+    withMode("interviews\n  dir: t", "interview+reflection")[0].message,
+    /need the episode engine's stages \(not available yet\)/,
+  );
+  assert.match(
+    withMode("interviews\n  dir: t", "[demographic, interview]")[0].message,
+    /several conditionings/,
+  );
+  const cross = problems(
+    valid.replace(
+      "  source: agent-bank\n  n: 50\n",
+      "  source: interviews\n  files: [a.txt]\n  dir: t\n  conditioning: demographic\n  interview: { keep: 1.5 }\n",
+    ),
+  );
+  assert.deepEqual(
+    cross.map((x) => [x.path, x.message]),
+    [
+      ["population.interview.keep", "must be at most 1"],
+      ["population.interview", "interview options apply to interview conditioning only"],
+      ["population.dir", "give either files or dir (one of them)"],
+    ],
+  );
+});

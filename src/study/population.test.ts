@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { profileText } from "../agents/index.ts";
 import { resolveDataDir } from "../data/index.ts";
 import { UserError } from "../errors/index.ts";
-import { buildPopulation } from "./population.ts";
+import { buildPopulation, populationNotes } from "./population.ts";
 
 const ctx = { dataDir: resolveDataDir(), specFile: "study.yaml", seed: 3 };
 
@@ -33,5 +37,41 @@ test("population errors name the spec field", () => {
   assert.throws(
     () => buildPopulation({ source: "agent-bank", n: 5, filter: { shoe_size: ["9"] } }, ctx),
     (e: unknown) => e instanceof UserError && (e.where ?? "").startsWith("population.filter"),
+  );
+});
+
+test("interviews population: paths relative to the spec, the spec's conditioning, notes on what was masked", () => {
+  const dir = mkdtempSync(join(tmpdir(), "populace-pop-"));
+  mkdirSync(join(dir, "t"));
+  writeFileSync(join(dir, "t", "ann.txt"), "Interviewer: Hi?\nAnn Lee: Write to ann@example.org.\n");
+  writeFileSync(join(dir, "people.csv"), "id,age,sex\nann,44,Female\n");
+  const spec = (extra: object) =>
+    ({
+      source: "interviews",
+      dir: "t",
+      format: "auto",
+      interviewer: "Interviewer",
+      redact: true,
+      demographics: { file: "people.csv", id_column: "id" },
+      ...extra,
+    }) as Parameters<typeof buildPopulation>[0];
+  const at = { ...ctx, specFile: join(dir, "study.yaml") };
+  const [ann] = buildPopulation(spec({}), at);
+  assert.deepEqual(ann.conditioning, { mode: "interview" });
+  assert.deepEqual(ann.attributes, { age: "44", sex: "Female" });
+  assert.deepEqual(populationNotes([ann]), [
+    "interviews: masked 1 email in 1 of 1 people (populace agents preview shows where)",
+  ]);
+  const [ablated] = buildPopulation(spec({ interview: { keep: 0.5, seed: 3 } }), at);
+  assert.deepEqual(ablated.conditioning, { mode: "interview", keep: 0.5, seed: 3 });
+  assert.match(populationNotes([ablated])[1], /keeps 50% of its person's exchanges/);
+  const [demographic] = buildPopulation(spec({ conditioning: "demographic" }), at);
+  assert.equal(profileText(demographic), "I am a 44-year-old woman.");
+  assert.throws(
+    () => buildPopulation(spec({ conditioning: "demographic", demographics: undefined }), at),
+    (e: unknown) =>
+      e instanceof UserError &&
+      e.where === "population.conditioning" &&
+      /person "ann" has no demographic attributes/.test(e.message),
   );
 });

@@ -24,7 +24,7 @@ import { type Estimate, estimateRun } from "./estimate.ts";
 import { resolveQuestions } from "./items.ts";
 import { claimRunFor } from "./lock.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
-import { buildPopulation } from "./population.ts";
+import { buildPopulation, populationNotes } from "./population.ts";
 import { studyPlan, studyStages } from "./stages.ts";
 
 export type { Estimate };
@@ -82,6 +82,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const agents =
     options.agents ??
     buildPopulation(spec.population, { dataDir: options.dataDir, specFile: study.file, seed: spec.seed });
+  notes.push(...populationNotes(agents));
   const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
   const model =
     options.model ??

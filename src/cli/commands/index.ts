@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { register as agentsPreview } from "./agents-preview.ts";
 import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
     demo,
     validate,
     schema,
+    agentsPreview,
     run,
     results,
     transcript,

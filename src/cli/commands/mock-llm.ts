@@ -12,6 +12,7 @@ interface MockLlmFlags {
   seed?: string;
   timeoutMs?: string;
   burstSeconds?: string;
+  promptCache: boolean;
 }
 
 export function register(program: Command): void {
@@ -31,6 +32,10 @@ export function register(program: Command): void {
     .option("--seed <S>", "seed of the answering policy and the fault sequence", "0")
     .option("--timeout-ms <MS>", "how long a timeout fault hangs before the connection is dropped", "30000")
     .option("--burst-seconds <S>", "seconds of RPM/TPM quota a client may use at once", "1")
+    .option(
+      "--no-prompt-cache",
+      "never report cached prompt tokens (default: caching as OpenAI and Anthropic document it)",
+    )
     .action(async (flags: MockLlmFlags) => {
       const port = numberFlag(
         "port",
@@ -52,6 +57,7 @@ export function register(program: Command): void {
         seed: flags.seed,
         timeoutMs: numberFlag("timeout-ms", flags.timeoutMs, (n) => n >= 0, "a number >= 0"),
         burstSeconds: numberFlag("burst-seconds", flags.burstSeconds, (n) => n > 0, "a number > 0"),
+        promptCaching: flags.promptCache,
       }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "EADDRINUSE") throw new UserError(`port ${port} is already in use`);
         throw error;

@@ -1,0 +1,169 @@
+/**
+ * An embeddings client beside the chat client: OpenAI's `POST /v1/embeddings`, as OpenAI,
+ * ollama and OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) serve it. Model ids, endpoints
+ * and keys follow the same rules as createModel (OPENAI_API_KEY / OPENAI_BASE_URL, OLLAMA_HOST,
+ * `http(s)://HOST/v1#MODEL`). Anthropic and Google have no such endpoint here: callers ask
+ * `hasEmbeddings` and fall back (memory retrieval uses BM25). Each request is one HTTP attempt:
+ * as for chat, retries belong to the caller's one retry layer.
+ */
+import { UserError } from "../errors/index.ts";
+import { hash32 } from "../random/index.ts";
+import { parseModelId } from "./model-id.ts";
+import { kindForStatus } from "./provider-errors.ts";
+import { type CreateModelOptions, resolveEndpoint } from "./providers.ts";
+import { retryAfterMs } from "./rate-limit-headers.ts";
+import { ProviderError } from "./types.ts";
+
+/** OpenAI's limit on inputs per request; longer lists are sent in several requests. */
+export const MAX_INPUTS_PER_REQUEST = 2048;
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export interface EmbeddingResult {
+  /** One vector per text, in input order. */
+  vectors: Float32Array[];
+  usage: { inputTokens: number };
+}
+
+export interface Embedder {
+  /** The id as written, e.g. "openai:text-embedding-3-small". */
+  readonly id: string;
+  /** Rate-limit bucket: provider endpoint + key, as for chat models. */
+  readonly bucket: string;
+  embed(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<EmbeddingResult>;
+}
+
+export interface CreateEmbedderOptions extends CreateModelOptions {
+  /** Shorter vectors (text-embedding-3 and later). */
+  dimensions?: number;
+}
+
+/** Whether a model id's provider offers an embeddings API Populace can call. */
+export function hasEmbeddings(id: string): boolean {
+  const { provider } = parseModelId(id);
+  return provider === "openai" || provider === "ollama" || provider === "openai-compatible";
+}
+
+/** Little-endian float32 values from base64 (encoding_format "base64"). */
+export function decodeFloat32Base64(text: string): Float32Array {
+  const bytes = Buffer.from(text, "base64");
+  const out = new Float32Array(Math.floor(bytes.length / 4));
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  return out;
+}
+
+function errorMessage(text: string): string {
+  try {
+    const m = (JSON.parse(text) as { error?: { message?: string } }).error?.message;
+    if (m) return m;
+  } catch {
+    // not JSON: show the start of the body
+  }
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+interface EmbeddingsBody {
+  data?: { index?: number; embedding?: number[] | string }[];
+  usage?: { prompt_tokens?: number };
+}
+
+export function createEmbedder(id: string, opts: CreateEmbedderOptions = {}): Embedder {
+  const parsed = parseModelId(id);
+  if (!hasEmbeddings(id)) {
+    throw new UserError(
+      `model "${id}": ${parsed.provider} has no embeddings API here; use an openai:, ollama: or http(s)://…#MODEL id`,
+    );
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (opts.dimensions !== undefined && !(Number.isInteger(opts.dimensions) && opts.dimensions > 0)) {
+    throw new UserError(`dimensions must be a positive whole number, got ${opts.dimensions}`);
+  }
+  const endpoint = resolveEndpoint(id, parsed, opts);
+  const keyTag = endpoint.apiKey ? hash32(endpoint.apiKey).toString(16).padStart(8, "0") : "nokey";
+  // base64 is a quarter of the bytes of JSON floats (OpenAI's own SDK asks for it); servers
+  // other than OpenAI's are asked for floats, which every one of them supports.
+  const encoding = parsed.provider === "openai" ? "base64" : "float";
+
+  async function request(texts: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
+    const body: Record<string, unknown> = { model: parsed.model, input: texts, encoding_format: encoding };
+    if (opts.dimensions !== undefined) body.dimensions = opts.dimensions;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${endpoint.baseURL}/embeddings`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+        signal,
+      });
+      text = await res.text();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new ProviderError("network", `${id}: ${(error as Error).message}`);
+    }
+    if (!res.ok) {
+      const flat: Record<string, string> = {};
+      res.headers.forEach((v, k) => {
+        flat[k] = v;
+      });
+      throw new ProviderError(
+        kindForStatus(res.status),
+        `${id}: HTTP ${res.status} — ${errorMessage(text)}`,
+        {
+          status: res.status,
+          retryAfterMs: retryAfterMs(flat),
+        },
+      );
+    }
+    let data: EmbeddingsBody;
+    try {
+      data = JSON.parse(text) as EmbeddingsBody;
+    } catch {
+      throw new ProviderError("malformed", `${id}: response body is not JSON: ${errorMessage(text)}`);
+    }
+    const items = Array.isArray(data?.data) ? data.data : [];
+    const vectors: Float32Array[] = new Array(texts.length);
+    for (const [i, item] of items.entries()) {
+      const at = typeof item?.index === "number" ? item.index : i;
+      const e = item?.embedding;
+      if (at < 0 || at >= texts.length) break;
+      if (typeof e === "string") vectors[at] = decodeFloat32Base64(e);
+      else if (Array.isArray(e) && e.every((x) => typeof x === "number")) vectors[at] = Float32Array.from(e);
+    }
+    const missing = vectors.findIndex((v) => v === undefined || v.length === 0);
+    if (items.length !== texts.length || missing >= 0 || vectors.some((v) => v === undefined)) {
+      throw new ProviderError(
+        "malformed",
+        `${id}: expected ${texts.length} embeddings, got ${items.length}${missing >= 0 ? ` (input ${missing} has none)` : ""}`,
+      );
+    }
+    return { vectors, usage: { inputTokens: data.usage?.prompt_tokens ?? 0 } };
+  }
+
+  return {
+    id,
+    bucket: `${parsed.provider}|${endpoint.baseURL}|${keyTag}`,
+    async embed(texts, options = {}) {
+      if (texts.length === 0) return { vectors: [], usage: { inputTokens: 0 } };
+      const empty = texts.findIndex((t) => typeof t !== "string" || t === "");
+      if (empty >= 0) throw new UserError(`cannot embed an empty text (input ${empty})`);
+      const out: EmbeddingResult = { vectors: [], usage: { inputTokens: 0 } };
+      for (let start = 0; start < texts.length; start += MAX_INPUTS_PER_REQUEST) {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+        try {
+          const part = await request(texts.slice(start, start + MAX_INPUTS_PER_REQUEST), signal);
+          out.vectors.push(...part.vectors);
+          out.usage.inputTokens += part.usage.inputTokens;
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+          if (timeout.aborted) throw new ProviderError("timeout", `${id}: no answer within ${timeoutMs} ms`);
+          throw error;
+        }
+      }
+      return out;
+    },
+  };
+}
