@@ -55,6 +55,22 @@ export interface CalibrationReport {
   };
   classical: Bounds<number> | Bounds<number[]>;
   ppi: Bounds<number> | Bounds<number[]>;
+  /** Plain-language cautions to print with the numbers (e.g. very few labeled rows). */
+  warnings: string[];
+}
+
+/** Below this many labeled rows (per arm for an ate) normal intervals may undercover. */
+export const FEW_LABELED = 20;
+
+/** A warning when a sample of human answers is too small for normal (z) intervals to be trusted. */
+export function fewLabeledWarning(counts: Record<string, number>): string[] {
+  return Object.entries(counts)
+    .filter(([, n]) => n < FEW_LABELED)
+    .map(
+      ([group, n]) =>
+        `only ${n} labeled rows${group === "all" ? "" : ` in arm "${group}"`}: normal (z) intervals may ` +
+        `undercover with fewer than ${FEW_LABELED} human answers; treat the intervals as optimistic`,
+    );
 }
 
 function pick<T extends number | number[]>(i: Bounds<T>): Bounds<T> {
@@ -178,6 +194,14 @@ export function calibrateTable(table: CsvTable, options: CalibrateCsvOptions): C
     n_labeled: labeled.length,
     n_unlabeled: unlabeled.length,
     n_excluded: excluded,
+    warnings: fewLabeledWarning(
+      estimand === "ate"
+        ? {
+            [options.treated as string]: labeled.filter((r) => r.treated === true).length,
+            [options.control as string]: labeled.filter((r) => r.treated === false).length,
+          }
+        : { all: labeled.length },
+    ),
   };
   const calib = { lambda: options.lambda, alpha: options.alpha };
   const meanData = (rs: Row[]) => ({

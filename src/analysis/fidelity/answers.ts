@@ -1,4 +1,4 @@
-import { readCsv } from "../../data/index.ts";
+import { parseNumber, readCsv } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 
 /** One answer of one person to one item; any other fields are person attributes. */
@@ -114,12 +114,15 @@ export function loadAnswers(source: AnswerSource, type: AnswerType, label = "ans
     if (text === "") continue;
     let answer: string | number = text;
     if (type === "numeric") {
-      answer = Number(text);
-      if (!Number.isFinite(answer)) {
+      const parsed = parseNumber(text);
+      // NA, NaN and "." are missing in a numeric answer, like an empty one.
+      if (parsed === null) continue;
+      if (parsed === undefined) {
         throw new UserError(`answer "${text}" is not a number (--type numeric)`, {
           where: `${where}, column answer`,
         });
       }
+      answer = parsed;
     }
     let mine = answers.get(person);
     if (!mine) {

@@ -88,6 +88,7 @@ function render(r: CalibrationReport): string {
     lines.push(t.map((c, k) => (k < 2 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  "));
   if (r.converged === false)
     lines.push("warning: the logistic fit did not converge (separation?); treat these numbers with care");
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join("\n")}\n`;
 }
 
