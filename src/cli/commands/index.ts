@@ -3,6 +3,7 @@ import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
+import { register as margins } from "./margins.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
@@ -11,6 +12,7 @@ import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
 import { register as validate } from "./validate.ts";
+import { register as weight } from "./weight.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
 export function registerCommands(program: Command): void {
@@ -26,6 +28,8 @@ export function registerCommands(program: Command): void {
     regress,
     calibrate,
     plan,
+    margins,
+    weight,
     mockLlm,
   ]) {
     register(program);
