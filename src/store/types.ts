@@ -156,4 +156,6 @@ export interface Store {
   cacheGet(keys: string[]): Promise<(CachedResponse | undefined)[]>;
   responses(runId: string): AsyncIterable<ResponseRecord>;
   close(): Promise<void>;
+  /** The run's agents (its study's agents that its jobs name), in plan order; [] for an unknown run. */
+  agents(runId: string): Promise<AgentRecord[]>;
 }

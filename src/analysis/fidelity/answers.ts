@@ -21,6 +21,8 @@ export interface AnswerSet {
   answers: Map<string, Map<string, string | number>>;
   /** item → every non-empty answer in the file (for distribution comparisons). */
   byItem: Map<string, (string | number)[]>;
+  /** item → the person of each answer in byItem (for weighted distributions). */
+  byItemPersons: Map<string, string[]>;
   /** person → attribute → first non-empty value. */
   attributes: Map<string, Map<string, string>>;
   attributeNames: string[];
@@ -86,6 +88,7 @@ export function loadAnswers(source: AnswerSource, type: AnswerType, label = "ans
   const attributeNames = raw.header.filter((h) => !KEY_COLUMNS.includes(h));
   const answers = new Map<string, Map<string, string | number>>();
   const byItem = new Map<string, (string | number)[]>();
+  const byItemPersons = new Map<string, string[]>();
   const attributes = new Map<string, Map<string, string>>();
   const seen = new Map<string, string>();
   for (const { where, values } of raw.rows) {
@@ -134,8 +137,10 @@ export function loadAnswers(source: AnswerSource, type: AnswerType, label = "ans
     if (!list) {
       list = [];
       byItem.set(item, list);
+      byItemPersons.set(item, []);
     }
     list.push(answer);
+    byItemPersons.get(item)!.push(person);
   }
-  return { name: raw.name, answers, byItem, attributes, attributeNames };
+  return { name: raw.name, answers, byItem, byItemPersons, attributes, attributeNames };
 }

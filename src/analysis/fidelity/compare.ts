@@ -1,5 +1,6 @@
 import { UserError } from "../../errors/index.ts";
 import { bootstrapCI, mean, normalCdf, pearson, quantile, variance } from "../stats/index.ts";
+import type { AnswerSet as Answers } from "./answers.ts";
 import { type AnswerSet, type AnswerSource, type AnswerType, loadAnswers } from "./answers.ts";
 import { entropy, jensenShannon, shares, totalVariation, wasserstein1 } from "./distances.ts";
 import { categoricalOverall, itemR, numericOverall } from "./metrics.ts";
@@ -21,6 +22,12 @@ export interface CompareOptions {
   bootstrap?: { B: number; seed: number | string; alpha?: number };
   /** Belief–action pairs of items: within-person correlation, human vs. simulated. */
   coherence?: { belief: string; action: string }[];
+  /**
+   * Person weights (person id → weight, e.g. from `populace weight`): accuracy, errors and
+   * answer distributions are weighted by the person's weight on both sides. Every person of
+   * both files needs one.
+   */
+  weights?: { name: string; weights: ReadonlyMap<string, number> };
 }
 
 /** JSON-ready numbers: undefined metrics are null, never NaN. */
@@ -81,6 +88,8 @@ export interface CoherenceResult {
 export interface FidelityResult {
   type: AnswerType;
   files: { sim: string; human: string; retest?: string };
+  /** The weights file, when the comparison is weighted. */
+  weights?: string;
   overall: Record<string, unknown> & { n_pairs: number; n_persons: number; n_items: number };
   items: Record<string, ItemFidelity>;
   subgroups: Record<string, SubgroupFidelity>;
@@ -101,66 +110,130 @@ function overallOf(groups: Pair[][], type: AnswerType, withRetest: boolean) {
 
 const MAX_SCALE_POINTS = 15;
 
-function distribution(humanAll: (string | number)[], simAll: (string | number)[]) {
-  const hs = shares(humanAll);
-  const ss = shares(simAll);
+/** An item's answers on one side with their persons' weights (undefined: unweighted). */
+interface Side {
+  values: (string | number)[];
+  w?: number[];
+}
+
+function weightedMoments(xs: readonly number[], w?: readonly number[]): { mean: number; variance: number } {
+  if (!w) return { mean: mean(xs), variance: variance(xs) };
+  let sw = 0;
+  let sw2 = 0;
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sw += w[i];
+    sw2 += w[i] * w[i];
+    m += w[i] * xs[i];
+  }
+  m /= sw;
+  let ss = 0;
+  for (let i = 0; i < xs.length; i++) ss += w[i] * (xs[i] - m) ** 2;
+  // Reliability weights: the unbiased variance, n − 1 when every weight is 1.
+  return { mean: m, variance: ss / (sw - sw2 / sw) };
+}
+
+function distribution(human: Side, sim: Side) {
+  const humanAll = human.values;
+  const simAll = sim.values;
+  const hs = shares(humanAll, human.w);
+  const ss = shares(simAll, sim.w);
   let options = [...new Set([...hs.keys(), ...ss.keys()])];
   if (typeof humanAll[0] === "number") options = options.sort((a, b) => Number(a) - Number(b));
   return options.map((answer) => ({ answer, human: hs.get(answer) ?? 0, sim: ss.get(answer) ?? 0 }));
 }
 
-function itemFidelity(
-  pairs: Pair[],
-  humanAll: (string | number)[],
-  simAll: (string | number)[],
-  type: AnswerType,
-): ItemFidelity {
+/** Σw over pairs where `hit`, over Σw of all pairs. */
+function weightedShare(pairs: readonly Pair[], hit: (p: Pair) => boolean): number {
+  let a = 0;
+  let b = 0;
+  for (const p of pairs) {
+    b += p.w;
+    if (hit(p)) a += p.w;
+  }
+  return a / b;
+}
+
+function itemFidelity(pairs: Pair[], human: Side, sim: Side, type: AnswerType): ItemFidelity {
+  const humanAll = human.values;
+  const simAll = sim.values;
   const out: ItemFidelity = { n: pairs.length, n_human: humanAll.length, n_sim: simAll.length };
   const triples = pairs.filter((p) => p.retest !== undefined);
+  const pw = human.w ? pairs.map((p) => p.w) : undefined;
   if (type === "categorical") {
-    out.accuracy = num(pairs.filter((p) => p.sim === p.human).length / pairs.length);
-    out.jsd = num(jensenShannon(humanAll, simAll));
-    out.tv = num(totalVariation(humanAll, simAll));
-    const hH = entropy(humanAll);
-    const hS = entropy(simAll);
+    out.accuracy = num(weightedShare(pairs, (p) => p.sim === p.human));
+    out.jsd = num(jensenShannon(humanAll, simAll, human.w, sim.w));
+    out.tv = num(totalVariation(humanAll, simAll, human.w, sim.w));
+    const hH = entropy(humanAll, human.w);
+    const hS = entropy(simAll, sim.w);
     out.entropy_human = num(hH);
     out.entropy_sim = num(hS);
     out.entropy_ratio = num(hH > 0 ? hS / hH : Number.NaN);
-    out.distribution = distribution(humanAll, simAll);
+    out.distribution = distribution(human, sim);
     if (triples.length > 0) {
       out.n_retest = triples.length;
-      out.retest_accuracy = num(triples.filter((p) => p.retest === p.human).length / triples.length);
+      out.retest_accuracy = num(weightedShare(triples, (p) => p.retest === p.human));
     }
   } else {
     const h = humanAll as number[];
     const s = simAll as number[];
     let abs = 0;
-    for (const p of pairs) abs += Math.abs((p.sim as number) - (p.human as number));
-    out.mae = num(abs / pairs.length);
+    let sw = 0;
+    for (const p of pairs) {
+      abs += p.w * Math.abs((p.sim as number) - (p.human as number));
+      sw += p.w;
+    }
+    out.mae = num(abs / sw);
     out.r = num(
       itemR(
         pairs.map((p) => p.sim as number),
         pairs.map((p) => p.human as number),
+        pw,
       ),
     );
-    out.w1 = num(wasserstein1(h, s));
-    out.mean_human = num(mean(h));
-    out.mean_sim = num(mean(s));
-    const vh = variance(h);
-    out.variance_ratio = num(vh > 0 ? variance(s) / vh : Number.NaN);
+    out.w1 = num(wasserstein1(h, s, human.w, sim.w));
+    const mh = weightedMoments(h, human.w);
+    const ms = weightedMoments(s, sim.w);
+    out.mean_human = num(mh.mean);
+    out.mean_sim = num(ms.mean);
+    out.variance_ratio = num(mh.variance > 0 ? ms.variance / mh.variance : Number.NaN);
     // Shares per value only make sense for scales with few points (e.g. Likert items).
-    if (new Set([...h, ...s]).size <= MAX_SCALE_POINTS) out.distribution = distribution(h, s);
+    if (new Set([...h, ...s]).size <= MAX_SCALE_POINTS) out.distribution = distribution(human, sim);
     if (triples.length > 0) {
       out.n_retest = triples.length;
       out.retest_r = num(
         itemR(
           triples.map((p) => p.retest as number),
           triples.map((p) => p.human as number),
+          pw ? triples.map((p) => p.w) : undefined,
         ),
       );
     }
   }
   return out;
+}
+
+/** An item's answers in a file with their persons' weights. */
+function side(set: Answers, item: string, weightOf?: (person: string) => number): Side {
+  const values = set.byItem.get(item)!;
+  if (!weightOf) return { values };
+  return { values, w: set.byItemPersons.get(item)!.map(weightOf) };
+}
+
+/** The weight lookup of a weighted comparison; every person of every file needs a weight. */
+function weightLookup(weights: CompareOptions["weights"], sets: readonly Answers[]) {
+  if (!weights) return undefined;
+  for (const set of sets) {
+    const missing = [...set.answers.keys(), ...set.attributes.keys()].filter((p) => !weights.weights.has(p));
+    if (missing.length > 0) {
+      throw new UserError(
+        `${new Set(missing).size} people of ${set.name} have no weight in ${weights.name} (first: "${missing[0]}"); ` +
+          "a weighted comparison needs a weight for every person of every file",
+        { where: weights.name },
+      );
+    }
+  }
+  return (person: string) => weights.weights.get(person) as number;
 }
 
 function subgroups(
@@ -279,7 +352,8 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   const sim = loadAnswers(input.sim, type, "sim");
   const human = loadAnswers(input.human, type, "human");
   const retest = input.retest !== undefined ? loadAnswers(input.retest, type, "retest") : undefined;
-  const { persons, pairsOf } = buildPairs(sim, human, retest);
+  const weightOf = weightLookup(opts.weights, [sim, human]);
+  const { persons, pairsOf } = buildPairs(sim, human, retest, weightOf);
   if (persons.length === 0) {
     throw new UserError(
       `no (person_id, item) has an answer in both ${sim.name} and ${human.name}; ` +
@@ -294,7 +368,7 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   for (const list of groups) for (const p of list) byItemPairs.get(p.item)!.push(p);
   const items: Record<string, ItemFidelity> = {};
   for (const [item, pairs] of byItemPairs) {
-    items[item] = itemFidelity(pairs, human.byItem.get(item)!, sim.byItem.get(item)!, type);
+    items[item] = itemFidelity(pairs, side(human, item, weightOf), side(sim, item, weightOf), type);
   }
 
   const main = overallOf(groups, type, withRetest);
@@ -347,6 +421,7 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   const result: FidelityResult = {
     type,
     files: { sim: sim.name, human: human.name, ...(retest ? { retest: retest.name } : {}) },
+    ...(opts.weights ? { weights: opts.weights.name } : {}),
     overall,
     items,
     subgroups: subgroups(opts.by ?? [], human, persons, pairsOf, type, minGroup, withRetest),

@@ -17,6 +17,7 @@ import type {
   Store,
   StudyRecord,
 } from "../types.ts";
+import { runAgents } from "./agents.ts";
 import {
   type BatchRows,
   batchRows,
@@ -313,6 +314,12 @@ export class SqliteStore implements Store {
       )
       .iterate(run) as Iterable<Record<string, string | number | null>>;
     for (const r of rows) yield toResponse(r);
+  }
+
+  async agents(runId: string): Promise<AgentRecord[]> {
+    const run = this.runNumber(runId);
+    if (run === undefined) return [];
+    return runAgents(this.db, run);
   }
 
   async close(): Promise<void> {
