@@ -16,7 +16,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function spawnCli(...args: string[]) {
   const r = spawnSync(
     process.execPath,
-    ["--disable-warning=ExperimentalWarning", join(projectRoot, "src/cli/main.ts"), ...args],
+    ["--disable-warning=ExperimentalWarning", join(projectRoot, "src/cli/main.ts"), ...withLedger(args)],
     {
       encoding: "utf8",
     },
@@ -39,12 +39,17 @@ async function cli(...args: string[]) {
     return true;
   }) as typeof process.stderr.write;
   try {
-    const code = await main(args);
+    const code = await main(withLedger(args));
     return { code, stdout, stderr };
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
   }
+}
+
+/** calibrate writes its validation-ledger entries to a database of this test, not ./populace.db. */
+function withLedger(args: string[]): string[] {
+  return args[0] === "calibrate" ? [...args, "--db", join(dir, "ledger.db")] : args;
 }
 
 function write(name: string, text: string): string {

@@ -29,7 +29,7 @@ const sameInterval = (
 ) => {
   for (const k of ["estimate", "se", "lower", "upper"] as const) {
     const g = got[k];
-    (Array.isArray(g) ? g : [g]).forEach((v, j) => close(v, want[k][j], tol));
+    for (const [j, v] of (Array.isArray(g) ? g : [g]).entries()) close(v, want[k][j], tol);
   }
 };
 
@@ -87,7 +87,7 @@ test("weighted PPI++ OLS equals ppi_py; the classical interval is WLS with HC0",
   const r = ppiOls(regData("y", true));
   close(r.lambdaEstimate, g.ols_weighted.lambda_estimate);
   close(r.lambda, g.ols_weighted.lambda);
-  r.estimate.forEach((v, j) => close(v, g.ols_weighted.point[j]));
+  for (const [j, v] of r.estimate.entries()) close(v, g.ols_weighted.point[j]);
   sameInterval({ ...r, estimate: r.center }, g.ols_weighted);
   sameInterval(r.classical, g.ols_weighted_classical);
 });
@@ -96,7 +96,7 @@ test("PPI++ logistic equals ppi_py; the classical interval uses the gradient cov
   const r = ppiLogistic(regData("b", false));
   close(r.lambdaEstimate, g.logistic.lambda_estimate, 1e-7);
   close(r.lambda, g.logistic.lambda, 1e-7);
-  r.estimate.forEach((v, j) => close(v, g.logistic.point[j], 1e-7));
+  for (const [j, v] of r.estimate.entries()) close(v, g.logistic.point[j], 1e-7);
   sameInterval({ ...r, estimate: r.center }, g.logistic, 1e-7);
   // classical_logistic_ci: V⁻¹ Cov(g) V⁻¹ / n, √(n/(n − 1)) wider than the HC0 sandwich.
   sameInterval(r.classical, g.logistic_classical, 1e-8);

@@ -1,7 +1,6 @@
 import { UserError } from "../../errors/index.ts";
 import {
   invertSymmetric,
-  logistic,
   type Matrix,
   matCombine,
   matScale,

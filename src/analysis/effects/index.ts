@@ -10,6 +10,7 @@ export {
   weightCell,
 } from "./replicate.ts";
 export { effectsReport, effectsSections } from "./report.ts";
+export { subgroupSections } from "./subgroup-report.ts";
 export {
   type InteractionTest,
   interactionTest,

@@ -61,7 +61,7 @@ function assignCells(people: readonly SamplePerson[], margins: readonly Margin[]
     const index = new Map(m.cells.map((c, i) => [cellKey(c.values), i]));
     return people.map((p) => {
       const values = m.variables.map((v) => p.values[v]);
-      const absent = m.variables.find((v, j) => values[j] === undefined || values[j].trim() === "");
+      const absent = m.variables.find((_, j) => values[j] === undefined || values[j].trim() === "");
       if (absent !== undefined) {
         throw new UserError(`person "${p.id}" has no value for ${absent}, so cannot be weighted`, {
           where: p.where,

@@ -3,6 +3,7 @@ import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
+import { register as ledger } from "./ledger.ts";
 import { register as margins } from "./margins.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
     plan,
     margins,
     weight,
+    ledger,
     mockLlm,
   ]) {
     register(program);

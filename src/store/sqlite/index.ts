@@ -10,6 +10,8 @@ import type {
   JobList,
   JobRecord,
   JobStatus,
+  LedgerEntry,
+  LedgerFilter,
   ResponseRecord,
   RunRecord,
   RunStatus,
@@ -28,6 +30,7 @@ import {
   transaction,
   writeRows,
 } from "./batch.ts";
+import { addLedgerEntries, ledgerEntries } from "./ledger.ts";
 import { migrations } from "./migrations.ts";
 import { WriterThread } from "./writer.ts";
 
@@ -320,6 +323,14 @@ export class SqliteStore implements Store {
     const run = this.runNumber(runId);
     if (run === undefined) return [];
     return runAgents(this.db, run);
+  }
+
+  async addLedgerEntries(entries: LedgerEntry[]): Promise<void> {
+    addLedgerEntries(this.db, entries);
+  }
+
+  async ledgerEntries(filter?: LedgerFilter): Promise<LedgerEntry[]> {
+    return ledgerEntries(this.db, filter);
   }
 
   async close(): Promise<void> {

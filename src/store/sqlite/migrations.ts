@@ -1,3 +1,5 @@
+import { LEDGER_TABLE } from "./ledger.ts";
+
 /** Schema changes in order; each runs once, recorded in schema_migrations. Never edit a shipped one. */
 export const migrations: string[] = [
   `
@@ -114,4 +116,6 @@ export const migrations: string[] = [
    ALTER TABLE runs_v5 RENAME TO runs;
    ALTER TABLE jobs_v5 RENAME TO jobs;
    ALTER TABLE responses_v5 RENAME TO responses;`,
+  // The validation ledger (see ledger.ts).
+  LEDGER_TABLE,
 ];
