@@ -5,6 +5,7 @@ import { type AnswerSet, type AnswerSource, type AnswerType, loadAnswers } from 
 import { entropy, jensenShannon, shares, totalVariation, wasserstein1 } from "./distances.ts";
 import { categoricalOverall, itemR, numericOverall } from "./metrics.ts";
 import { buildPairs, type Pair } from "./pairs.ts";
+import { applyWeights, type Side, side, weightedMoments, weightedShare } from "./weighted.ts";
 
 export interface FidelityInput {
   sim: AnswerSource;
@@ -88,8 +89,8 @@ export interface CoherenceResult {
 export interface FidelityResult {
   type: AnswerType;
   files: { sim: string; human: string; retest?: string };
-  /** The weights file, when the comparison is weighted. */
-  weights?: string;
+  /** Weighted comparisons: the weights file, and the human people without a weight (left out). */
+  weights?: { file: string; human_left_out: number };
   overall: Record<string, unknown> & { n_pairs: number; n_persons: number; n_items: number };
   items: Record<string, ItemFidelity>;
   subgroups: Record<string, SubgroupFidelity>;
@@ -110,29 +111,6 @@ function overallOf(groups: Pair[][], type: AnswerType, withRetest: boolean) {
 
 const MAX_SCALE_POINTS = 15;
 
-/** An item's answers on one side with their persons' weights (undefined: unweighted). */
-interface Side {
-  values: (string | number)[];
-  w?: number[];
-}
-
-function weightedMoments(xs: readonly number[], w?: readonly number[]): { mean: number; variance: number } {
-  if (!w) return { mean: mean(xs), variance: variance(xs) };
-  let sw = 0;
-  let sw2 = 0;
-  let m = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sw += w[i];
-    sw2 += w[i] * w[i];
-    m += w[i] * xs[i];
-  }
-  m /= sw;
-  let ss = 0;
-  for (let i = 0; i < xs.length; i++) ss += w[i] * (xs[i] - m) ** 2;
-  // Reliability weights: the unbiased variance, n − 1 when every weight is 1.
-  return { mean: m, variance: ss / (sw - sw2 / sw) };
-}
-
 function distribution(human: Side, sim: Side) {
   const humanAll = human.values;
   const simAll = sim.values;
@@ -141,17 +119,6 @@ function distribution(human: Side, sim: Side) {
   let options = [...new Set([...hs.keys(), ...ss.keys()])];
   if (typeof humanAll[0] === "number") options = options.sort((a, b) => Number(a) - Number(b));
   return options.map((answer) => ({ answer, human: hs.get(answer) ?? 0, sim: ss.get(answer) ?? 0 }));
-}
-
-/** Σw over pairs where `hit`, over Σw of all pairs. */
-function weightedShare(pairs: readonly Pair[], hit: (p: Pair) => boolean): number {
-  let a = 0;
-  let b = 0;
-  for (const p of pairs) {
-    b += p.w;
-    if (hit(p)) a += p.w;
-  }
-  return a / b;
 }
 
 function itemFidelity(pairs: Pair[], human: Side, sim: Side, type: AnswerType): ItemFidelity {
@@ -211,29 +178,6 @@ function itemFidelity(pairs: Pair[], human: Side, sim: Side, type: AnswerType): 
     }
   }
   return out;
-}
-
-/** An item's answers in a file with their persons' weights. */
-function side(set: Answers, item: string, weightOf?: (person: string) => number): Side {
-  const values = set.byItem.get(item)!;
-  if (!weightOf) return { values };
-  return { values, w: set.byItemPersons.get(item)!.map(weightOf) };
-}
-
-/** The weight lookup of a weighted comparison; every person of every file needs a weight. */
-function weightLookup(weights: CompareOptions["weights"], sets: readonly Answers[]) {
-  if (!weights) return undefined;
-  for (const set of sets) {
-    const missing = [...set.answers.keys(), ...set.attributes.keys()].filter((p) => !weights.weights.has(p));
-    if (missing.length > 0) {
-      throw new UserError(
-        `${new Set(missing).size} people of ${set.name} have no weight in ${weights.name} (first: "${missing[0]}"); ` +
-          "a weighted comparison needs a weight for every person of every file",
-        { where: weights.name },
-      );
-    }
-  }
-  return (person: string) => weights.weights.get(person) as number;
 }
 
 function subgroups(
@@ -350,9 +294,12 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   }
   const minGroup = opts.minGroup ?? 10;
   const sim = loadAnswers(input.sim, type, "sim");
-  const human = loadAnswers(input.human, type, "human");
-  const retest = input.retest !== undefined ? loadAnswers(input.retest, type, "retest") : undefined;
-  const weightOf = weightLookup(opts.weights, [sim, human]);
+  const loadedHuman = loadAnswers(input.human, type, "human");
+  const loadedRetest = input.retest !== undefined ? loadAnswers(input.retest, type, "retest") : undefined;
+  const weighted = opts.weights ? applyWeights(opts.weights, sim, loadedHuman, loadedRetest) : undefined;
+  const human = weighted?.human ?? loadedHuman;
+  const retest = weighted ? weighted.retest : loadedRetest;
+  const weightOf = weighted?.weightOf;
   const { persons, pairsOf } = buildPairs(sim, human, retest, weightOf);
   if (persons.length === 0) {
     throw new UserError(
@@ -421,7 +368,9 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   const result: FidelityResult = {
     type,
     files: { sim: sim.name, human: human.name, ...(retest ? { retest: retest.name } : {}) },
-    ...(opts.weights ? { weights: opts.weights.name } : {}),
+    ...(weighted && opts.weights
+      ? { weights: { file: opts.weights.name, human_left_out: weighted.leftOut } }
+      : {}),
     overall,
     items,
     subgroups: subgroups(opts.by ?? [], human, persons, pairsOf, type, minGroup, withRetest),

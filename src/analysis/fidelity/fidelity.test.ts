@@ -257,7 +257,7 @@ test("weighted compare: a person of weight 2 counts as that person twice; unit w
     close(weighted.items[item].jsd, doubled.items[item].jsd as number);
     assert.deepEqual(weighted.items[item].distribution, doubled.items[item].distribution);
   }
-  assert.equal(weighted.weights, "w.csv");
+  assert.deepEqual(weighted.weights, { file: "w.csv", human_left_out: 0 });
   const unit = compareFidelity(
     { sim: rows(simRows), human: rows(humanRows) },
     { weights: { name: "w1", weights: new Map([...weights.keys()].map((k) => [k, 1])) } },
@@ -271,8 +271,23 @@ test("weighted compare: a person of weight 2 counts as that person twice; unit w
         { sim: rows(simRows), human: rows(humanRows) },
         { weights: { name: "w.csv", weights: new Map([["a", 1]]) } },
       ),
-    /w\.csv: .*people of .* have no weight in w\.csv \(first: "b"\)/,
+    /w\.csv: 2 simulated people of .* have no weight in w\.csv \(first: "b"\)/,
   );
+  // Human people without a weight are left out, and counted.
+  const part = compareFidelity(
+    { sim: rows(simRows.filter((r) => r[0] !== "c")), human: rows(humanRows) },
+    {
+      weights: {
+        name: "w.csv",
+        weights: new Map([
+          ["a", 2],
+          ["b", 1],
+        ]),
+      },
+    },
+  );
+  assert.deepEqual(part.weights, { file: "w.csv", human_left_out: 2 });
+  assert.equal(part.items.q.n_human, 2);
 });
 
 test("weighted numeric compare: weighted MAE and W1 equal the duplicated data", () => {

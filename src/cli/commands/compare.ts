@@ -49,6 +49,14 @@ function summary(res: FidelityResult): string {
   const o = res.overall as Record<string, unknown>;
   const ci = (o.ci ?? {}) as Record<string, [number | null, number | null]>;
   const lines = [`${res.type} fidelity: ${o.n_pairs} pairs, ${o.n_persons} persons, ${o.n_items} items`];
+  if (res.weights) {
+    lines.push(
+      `weighted by ${res.weights.file}` +
+        (res.weights.human_left_out > 0
+          ? ` (${res.weights.human_left_out} human people without a weight left out)`
+          : ""),
+    );
+  }
   for (const [k, v] of Object.entries(o)) {
     if (k.startsWith("n_") || (typeof v !== "number" && v !== null)) continue;
     const interval = ci[k] ? `  [${show(ci[k][0])}, ${show(ci[k][1])}]` : "";
@@ -178,7 +186,19 @@ export function register(program: Command): void {
         { ...res, ledger: { db: flags.db, entries: ledger.written } },
         (o) => {
           const doc = fidelityReport(res, o);
-          return { ...doc, sections: [...doc.sections, ...extra, ledger.section] };
+          const weighted = res.weights
+            ? [
+                `Weighted by ${res.weights.file}: accuracy, errors and answer shares count each person with their weight` +
+                  (res.weights.human_left_out > 0
+                    ? `; ${res.weights.human_left_out} human people without a weight are left out.`
+                    : "."),
+              ]
+            : [];
+          return {
+            ...doc,
+            notes: [...(doc.notes ?? []), ...weighted],
+            sections: [...doc.sections, ...extra, ledger.section],
+          };
         },
         () => `${summary(res)}${ledger.written ? `\nledger: ${ledger.written} entries in ${flags.db}` : ""}`,
       );

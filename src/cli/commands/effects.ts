@@ -254,6 +254,13 @@ export function register(program: Command): void {
         { ...res, ledger: { db: f.db, entries: ledger.written } },
         (o) => {
           const doc = effectsReport(res, o);
+          const sides = [res.weighted.human ? human : null, res.weighted.sim ? sim : null].filter(Boolean);
+          if (sides.length > 0) {
+            doc.notes = [
+              ...(doc.notes ?? []),
+              `Weighted (${sides.join(" and ")}): weighted means and variances, every n is Kish's effective n (Σw)²/Σw².`,
+            ];
+          }
           return { ...doc, sections: [...doc.sections, ...subgroupSections(res), ...extra, ledger.section] };
         },
         () => `${summary(res)}${ledger.written ? `\nledger: ${ledger.written} entries in ${f.db}` : ""}`,
