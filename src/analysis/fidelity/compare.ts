@@ -1,6 +1,5 @@
 import { UserError } from "../../errors/index.ts";
-import { bootstrapCI, mean, normalCdf, pearson, quantile, variance } from "../stats/index.ts";
-import type { AnswerSet as Answers } from "./answers.ts";
+import { bootstrapCI, mean, normalCdf, pearson, quantile } from "../stats/index.ts";
 import { type AnswerSet, type AnswerSource, type AnswerType, loadAnswers } from "./answers.ts";
 import { entropy, jensenShannon, shares, totalVariation, wasserstein1 } from "./distances.ts";
 import { categoricalOverall, itemR, numericOverall } from "./metrics.ts";
