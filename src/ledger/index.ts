@@ -77,25 +77,48 @@ export function ledgerEntry(
 
 const finite = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-/** Individual-level fidelity: the overall metrics (accuracy, normalized accuracy, MAE, r, …). */
+/**
+ * Individual-level fidelity: the overall metrics (accuracy with the humans' test-retest
+ * agreement as its reference, normalized accuracy; numeric: MAE, r with the retest r, normalized r).
+ */
 export function compareEntries(res: FidelityResult, ctx: LedgerContext): LedgerEntry[] {
   const o = res.overall as Record<string, unknown>;
   const ci = (o.ci ?? {}) as Record<string, [number | null, number | null]>;
   const items = Object.keys(res.items).filter((i) => res.items[i].n > 0);
-  const metrics =
+  const interval = (metric: string): [number, number] | null => {
+    const c = ci[metric];
+    return c && c[0] !== null && c[1] !== null ? [c[0], c[1]] : null;
+  };
+  const metrics: [string, string | null][] =
     res.type === "categorical"
-      ? ["accuracy", "normalized_accuracy", "normalized_accuracy_pooled", "retest_accuracy"]
-      : ["mae", "r", "normalized_r", "retest_r"];
-  return metrics.flatMap((metric) => {
+      ? [
+          ["accuracy", "retest_accuracy"],
+          ["normalized_accuracy", null],
+          ["normalized_accuracy_pooled", null],
+        ]
+      : [
+          ["mae", "retest_mae"],
+          ["r", "retest_r"],
+          ["normalized_r", null],
+        ];
+  return metrics.flatMap(([metric, reference]) => {
     const value = finite(o[metric]);
     if (value === null) return [];
-    const interval = ci[metric];
+    const ref = reference === null ? null : finite(o[reference]);
     return [
       ledgerEntry(ctx, metric, items, {
         value,
-        ci: interval && interval[0] !== null && interval[1] !== null ? [interval[0], interval[1]] : null,
+        ci: interval(metric),
         n: res.overall.n_persons,
-        details: { n_pairs: res.overall.n_pairs, type: res.type, weighted: res.weights !== undefined },
+        reference: ref === null ? null : { value: ref, ci: interval(reference as string) },
+        details: {
+          n_pairs: res.overall.n_pairs,
+          type: res.type,
+          weighted: res.weights !== undefined,
+          ...(ref !== null
+            ? { reference: `${reference}: the same people answering again (the ceiling)` }
+            : {}),
+        },
       }),
     ];
   });
@@ -175,6 +198,8 @@ export interface LedgerSummary {
   }[];
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 const share = (xs: readonly (boolean | null)[]) => {
   const known = xs.filter((x) => x !== null);
   return known.length > 0 ? known.filter((x) => x).length / known.length : null;
@@ -239,21 +264,24 @@ export function trackRecordSection(
   const f3 = (x: number | null) => (x === null ? null : Number(x.toFixed(3)));
   const paragraphs = [
     `Earlier comparisons with human data in the domain "${current.domain}" from the validation ledger` +
-      `${current.db ? ` (${current.db})` : ""}: ${s.n_entries} entries from ${s.n_studies} studies.`,
+      `${current.db ? ` (${current.db})` : ""}: ${plural(s.n_entries, "entry", "entries")} from ${plural(s.n_studies, "study", "studies")}.`,
   ];
   if (s.effects.n > 0) {
     paragraphs.push(
       `Treatment effects: simulated and human effects agreed in sign ${pct(s.effects.sign_agreement)} and in ` +
-        `significance ${pct(s.effects.significance_agreement)} of ${s.effects.n} comparisons.`,
+        `significance ${pct(s.effects.significance_agreement)} of ${plural(s.effects.n, "comparison", "comparisons")}.`,
     );
   }
   for (const g of s.normalized_accuracy) {
     paragraphs.push(
-      `Normalized accuracy of ${g.model} (${g.conditioning} conditioning): mean ${g.mean.toFixed(3)} over ${g.n} studies.`,
+      `Normalized accuracy of ${g.model} (${g.conditioning} conditioning): mean ${g.mean.toFixed(3)} over ${plural(g.n, "study", "studies")}.`,
     );
   }
   const mine = similar.filter((e) => e.model === current.model).length;
   paragraphs.push(`${mine} of these entries are for the model of this report (${current.model}).`);
+  paragraphs.push(
+    "“Human” is the human figure compared with: the human effect, the human-only estimate, or the humans' test-retest agreement.",
+  );
   return {
     heading,
     paragraphs,
