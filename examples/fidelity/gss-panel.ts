@@ -15,7 +15,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
 
-const out = process.argv[2] ?? join(tmpdir(), "populace-examples", "gss-panel");
+// [OUT_DIR] [--db FILE]: with --db, the comparisons are added to that database's validation ledger.
+const args = process.argv.slice(2);
+const dbAt = args.indexOf("--db");
+const db = dbAt >= 0 ? args.splice(dbAt, 2)[1] : undefined;
+if (dbAt >= 0 && !db) throw new Error("--db needs a file");
+const out = args[0] ?? join(tmpdir(), "populace-examples", "gss-panel");
 mkdirSync(out, { recursive: true });
 const data = resolveDataDir();
 
@@ -174,6 +179,24 @@ const ideology = (wave: "wave1" | "wave2") => [
 const ideo1 = write("polviews-wave1.csv", ideology("wave1"));
 const ideo2 = write("polviews-wave2.csv", ideology("wave2"));
 
+/** The ledger flags of a comparison: its description with --db, else none written. */
+function ledger(study: string, domain: string, model: string, conditioning: string): string[] {
+  return db
+    ? [
+        "--db",
+        db,
+        "--study-name",
+        study,
+        "--domain",
+        domain,
+        "--sim-model",
+        model,
+        "--conditioning",
+        conditioning,
+      ]
+    : ["--no-ledger"];
+}
+
 function populace(args: string[]): Record<string, unknown> {
   const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
@@ -185,11 +208,27 @@ const res = populace([
   ...["compare", "--sim", simCsv, "--human", humanCsv, "--retest", retestCsv],
   ...["--by", "polviews,sex", "--bootstrap", "200", "--seed", "1", "--json", "--html", html],
   ...["--title", "GSS panel: demographic baseline vs. test-retest ceiling"],
+  ...ledger(
+    "gss-panel: modal answer of people alike",
+    "gss-attitudes",
+    "baseline:modal(panel,polviews,sex)",
+    "demographic",
+  ),
 ]);
 const ceiling = populace([
-  ...["compare", "--sim", retestCsv, "--human", humanCsv, "--by", "polviews", "--json"],
+  ...["compare", "--sim", retestCsv, "--human", humanCsv, "--by", "polviews", "--json", "--no-ledger"],
 ]);
-const ideo = populace(["compare", "--sim", ideo2, "--human", ideo1, "--type", "numeric", "--json"]);
+const ideo = populace([
+  "compare",
+  "--sim",
+  ideo2,
+  "--human",
+  ideo1,
+  "--type",
+  "numeric",
+  "--json",
+  "--no-ledger",
+]);
 
 type Obj = Record<string, unknown> & { [k: string]: Obj };
 const o = res.overall as Obj;

@@ -13,7 +13,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
 
-const out = process.argv[2] ?? join(tmpdir(), "populace-examples", "manylabs2");
+// [OUT_DIR] [--db FILE]: with --db, the comparisons are added to that database's validation ledger.
+const args = process.argv.slice(2);
+const dbAt = args.indexOf("--db");
+const db = dbAt >= 0 ? args.splice(dbAt, 2)[1] : undefined;
+if (dbAt >= 0 && !db) throw new Error("--db needs a file");
+const out = args[0] ?? join(tmpdir(), "populace-examples", "manylabs2");
 mkdirSync(out, { recursive: true });
 const data = resolveDataDir();
 const load = (file: string) =>
@@ -77,6 +82,24 @@ const framingOther = write(
   framing[0],
 );
 
+/** The ledger flags of a comparison: its description with --db, else none written. */
+function ledger(study: string, domain: string, model: string, conditioning: string): string[] {
+  return db
+    ? [
+        "--db",
+        db,
+        "--study-name",
+        study,
+        "--domain",
+        domain,
+        "--sim-model",
+        model,
+        "--conditioning",
+        conditioning,
+      ]
+    : ["--no-ledger"];
+}
+
 function populace(args: string[]): Record<string, unknown> {
   const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
@@ -87,9 +110,16 @@ const html = join(out, "ml2-effects.html");
 const eff = populace([
   ...["effects", "--human", weird, "--sim", nonWeird, ...common],
   ...["--labels", "WEIRD,non-WEIRD", "--html", html, "--title", "Many Labs 2: WEIRD vs. non-WEIRD samples"],
+  // No simulation: non-WEIRD sites stand in for the second sample, a human reference for the ledger.
+  ...ledger(
+    "manylabs2: WEIRD vs. non-WEIRD",
+    "classic-effects",
+    "human:non-WEIRD sites",
+    "none (human sample)",
+  ),
 ]);
 // Pooled over all sites (human vs. itself: the reference estimates).
-const pooled = populace(["effects", "--human", all, "--sim", all, ...common]);
+const pooled = populace(["effects", "--human", all, "--sim", all, ...common, "--no-ledger"]);
 const reg = populace([
   ...["regress", "--human", framingWeird, "--sim", framingOther, "--formula", "choice ~ condition"],
   ...["--model", "logistic", "--positive", "Yes", "--labels", "WEIRD,non-WEIRD", "--json"],

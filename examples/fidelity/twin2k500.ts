@@ -15,7 +15,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
 
-const out = process.argv[2] ?? join(tmpdir(), "populace-examples", "twin2k500");
+// [OUT_DIR] [--db FILE]: with --db, the comparisons are added to that database's validation ledger.
+const args = process.argv.slice(2);
+const dbAt = args.indexOf("--db");
+const db = dbAt >= 0 ? args.splice(dbAt, 2)[1] : undefined;
+if (dbAt >= 0 && !db) throw new Error("--db needs a file");
+const out = args[0] ?? join(tmpdir(), "populace-examples", "twin2k500");
 mkdirSync(out, { recursive: true });
 const data = resolveDataDir();
 const dir = "twin2k500-megastudy";
@@ -153,6 +158,24 @@ for (const c of CONTRASTS) {
 const effHuman = write("twin-effects-human.csv", effectLines.human);
 const effTwin = write("twin-effects-llm.csv", effectLines.twin);
 
+/** The ledger flags of a comparison: its description with --db, else none written. */
+function ledger(study: string, domain: string, model: string, conditioning: string): string[] {
+  return db
+    ? [
+        "--db",
+        db,
+        "--study-name",
+        study,
+        "--domain",
+        domain,
+        "--sim-model",
+        model,
+        "--conditioning",
+        conditioning,
+      ]
+    : ["--no-ledger"];
+}
+
 function populace(args: string[]): Record<string, unknown> {
   const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
@@ -173,6 +196,7 @@ const fid = populace([
     "--title",
     "Twin-2K-500: twins vs. their humans",
   ],
+  ...ledger("twin2k500", "behavioural-experiments", "twin2k500:llm-digital-twin", "persona"),
 ]);
 const effectsHtml = join(out, "twin-effects.html");
 const eff = populace([
@@ -198,6 +222,7 @@ const eff = populace([
     "--title",
     "Twin-2K-500: treatment effects, humans vs. twins",
   ],
+  ...ledger("twin2k500", "behavioural-experiments", "twin2k500:llm-digital-twin", "persona"),
 ]);
 
 type Obj = Record<string, unknown> & { [k: string]: Obj };
