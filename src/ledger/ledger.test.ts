@@ -176,7 +176,7 @@ test("calibrate --html shows PPI++ beside human-only, the sample vs. target and 
   ]);
   assert.equal(ok.code, 0, ok.stderr);
   const res = JSON.parse(ok.stdout);
-  assert.equal(res.weighted, "weight");
+  assert.equal(res.weighted, join(dir, "w200.csv"));
   assert.equal(res.ledger.entries, 1);
   const page = readFileSync(html, "utf8");
   assert.match(page, /Calibrated mean/);

@@ -236,6 +236,8 @@ export function register(program: Command): void {
         alpha: parseAlpha(flags.alpha),
         weight,
       });
+      // A weights file is named as such (its weights went in as a column of that name).
+      if (weights) report.weighted = weights.file;
       const about = ledgerDescription(flags, run, file);
       const entries = calibrationEntries(
         report,
