@@ -7,21 +7,14 @@
  * statistical baseline (no language model): each person's answer is predicted as the most common
  * wave-1 answer among the *other* people of the same panel, ideology and sex.
  *
- *   node examples/fidelity/gss-panel.ts [OUT_DIR]
+ *   node examples/fidelity/gss-panel.ts [OUT_DIR] [--db FILE]   (--db: add the comparisons to its validation ledger)
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { csvLine, dataFile, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { exampleArgs, ledgerFlags, populace } from "./common.ts";
 
-// [OUT_DIR] [--db FILE]: with --db, the comparisons are added to that database's validation ledger.
-const args = process.argv.slice(2);
-const dbAt = args.indexOf("--db");
-const db = dbAt >= 0 ? args.splice(dbAt, 2)[1] : undefined;
-if (dbAt >= 0 && !db) throw new Error("--db needs a file");
-const out = args[0] ?? join(tmpdir(), "populace-examples", "gss-panel");
-mkdirSync(out, { recursive: true });
+const { out, db } = exampleArgs("gss-panel");
 const data = resolveDataDir();
 
 const ITEMS = [
@@ -179,29 +172,8 @@ const ideology = (wave: "wave1" | "wave2") => [
 const ideo1 = write("polviews-wave1.csv", ideology("wave1"));
 const ideo2 = write("polviews-wave2.csv", ideology("wave2"));
 
-/** The ledger flags of a comparison: its description with --db, else none written. */
-function ledger(study: string, domain: string, model: string, conditioning: string): string[] {
-  return db
-    ? [
-        "--db",
-        db,
-        "--study-name",
-        study,
-        "--domain",
-        domain,
-        "--sim-model",
-        model,
-        "--conditioning",
-        conditioning,
-      ]
-    : ["--no-ledger"];
-}
-
-function populace(args: string[]): Record<string, unknown> {
-  const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
+const ledger = (study: string, domain: string, model: string, conditioning: string) =>
+  ledgerFlags(db, study, domain, model, conditioning);
 
 const html = join(out, "gss-fidelity.html");
 const res = populace([

@@ -5,21 +5,14 @@
  * same in another population?) and a yardstick for what agreement between real samples looks
  * like. A regression (`populace regress`) checks the framing effect as a logistic model.
  *
- *   node examples/fidelity/manylabs2.ts [OUT_DIR]
+ *   node examples/fidelity/manylabs2.ts [OUT_DIR] [--db FILE]   (--db: add the comparisons to its validation ledger)
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { csvLine, dataFile, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { exampleArgs, ledgerFlags, populace } from "./common.ts";
 
-// [OUT_DIR] [--db FILE]: with --db, the comparisons are added to that database's validation ledger.
-const args = process.argv.slice(2);
-const dbAt = args.indexOf("--db");
-const db = dbAt >= 0 ? args.splice(dbAt, 2)[1] : undefined;
-if (dbAt >= 0 && !db) throw new Error("--db needs a file");
-const out = args[0] ?? join(tmpdir(), "populace-examples", "manylabs2");
-mkdirSync(out, { recursive: true });
+const { out, db } = exampleArgs("manylabs2");
 const data = resolveDataDir();
 const load = (file: string) =>
   records(readCsv(dataFile(data, `manylabs2-classic-effects/data/${file}`, `Many Labs 2 ${file}`)));
@@ -82,29 +75,8 @@ const framingOther = write(
   framing[0],
 );
 
-/** The ledger flags of a comparison: its description with --db, else none written. */
-function ledger(study: string, domain: string, model: string, conditioning: string): string[] {
-  return db
-    ? [
-        "--db",
-        db,
-        "--study-name",
-        study,
-        "--domain",
-        domain,
-        "--sim-model",
-        model,
-        "--conditioning",
-        conditioning,
-      ]
-    : ["--no-ledger"];
-}
-
-function populace(args: string[]): Record<string, unknown> {
-  const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8", maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
+const ledger = (study: string, domain: string, model: string, conditioning: string) =>
+  ledgerFlags(db, study, domain, model, conditioning);
 const common = ["--study", "study", "--arm", "arm", "--outcome", "outcome", "--json"];
 const html = join(out, "ml2-effects.html");
 const eff = populace([

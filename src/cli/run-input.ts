@@ -1,8 +1,15 @@
 import { existsSync } from "node:fs";
 import { canonicalAttributeName } from "../agents/index.ts";
-import { readWeights, type WeightMap } from "../analysis/weighting/index.ts";
+import {
+  readMargins,
+  readWeights,
+  sampleVsTarget,
+  sampleVsTargetSection,
+  type WeightMap,
+} from "../analysis/weighting/index.ts";
 import { parseNumber, readCsv } from "../data/index.ts";
 import { UserError } from "../errors/index.ts";
+import type { ReportSection } from "../report/index.ts";
 import { attributeOf, type RunAnswers, readRunAnswers } from "../results/index.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { describe, type LedgerFlags, runDescription } from "./ledger.ts";
@@ -124,4 +131,33 @@ export function personAttributes(
     );
   }
   return out;
+}
+
+/**
+ * --margins FILE: the report's "Sample vs. target" section for the simulated people (the run's
+ * agents, else the people of `fromData`, optionally only `persons`), weighted by `weights`.
+ */
+export function targetSections(
+  marginsFile: string | undefined,
+  run: OpenedRun | undefined,
+  fromData: ReadonlyMap<string, Record<string, string>>,
+  weights: ReadonlyMap<string, number> | undefined,
+  persons?: readonly string[],
+): ReportSection[] {
+  if (marginsFile === undefined) return [];
+  const margins = readMargins(marginsFile);
+  const people = personAttributes(
+    run,
+    fromData,
+    margins.flatMap((m) => m.variables),
+  );
+  const who = persons ?? [...people.keys()];
+  return [
+    sampleVsTargetSection(
+      sampleVsTarget(
+        who.map((p) => ({ values: people.get(p) ?? {}, weight: weights?.get(p) ?? 1 })),
+        margins,
+      ),
+    ),
+  ];
 }

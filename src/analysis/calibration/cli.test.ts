@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { main } from "../../cli/main.ts";
+import { captureCli } from "../../cli/capture.ts";
 import { projectRoot } from "../../data/index.ts";
 import { createRng } from "../../random/index.ts";
 import { ppiAte, ppiMean, ppiOls } from "./index.ts";
@@ -25,26 +25,8 @@ function spawnCli(...args: string[]) {
 }
 
 /** The same entry point in-process (spawning costs ~1 s per call), capturing both streams. */
-async function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(withLedger(args));
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+function cli(...args: string[]) {
+  return captureCli(withLedger(args));
 }
 
 /** calibrate writes its validation-ledger entries to a database of this test, not ./populace.db. */

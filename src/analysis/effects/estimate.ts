@@ -1,5 +1,5 @@
 import { UserError } from "../../errors/index.ts";
-import { mean, normalCdf, normalQuantile, tCdf, tQuantile, variance } from "../stats/index.ts";
+import { normalCdf, normalQuantile, tCdf, tQuantile, weightedMoments } from "../stats/index.ts";
 
 /** An estimate with its standard error, (1 − alpha) interval and two-sided p-value. */
 export interface Estimate {
@@ -45,23 +45,9 @@ function normalEstimate(estimate: number, se: number, alpha: number): Estimate {
   };
 }
 
-/** Weighted mean, variance (reliability weights: unbiased, n − 1 when every weight is 1) and Kish n. */
 function describe(xs: readonly number[], w?: readonly number[]) {
-  if (!w) {
-    return { n: xs.length, nEff: xs.length, mean: mean(xs), variance: variance(xs) };
-  }
-  let sw = 0;
-  let sw2 = 0;
-  let swx = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sw += w[i];
-    sw2 += w[i] * w[i];
-    swx += w[i] * xs[i];
-  }
-  const m = swx / sw;
-  let ss = 0;
-  for (let i = 0; i < xs.length; i++) ss += w[i] * (xs[i] - m) ** 2;
-  return { n: xs.length, nEff: (sw * sw) / sw2, mean: m, variance: ss / (sw - sw2 / sw) };
+  const m = weightedMoments(xs, w);
+  return { n: xs.length, nEff: m.nEffective, mean: m.mean, variance: m.variance };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { UserError } from "../../errors/index.ts";
-import { bootstrapCI, mean, normalCdf, pearson, quantile } from "../stats/index.ts";
+import { bootstrapCI, mean, normalCdf, pearson, quantile, weightedMoments } from "../stats/index.ts";
 import { type AnswerSet, type AnswerSource, type AnswerType, loadAnswers } from "./answers.ts";
 import { entropy, jensenShannon, shares, totalVariation, wasserstein1 } from "./distances.ts";
 import { categoricalOverall, itemR, numericOverall } from "./metrics.ts";
 import { buildPairs, type Pair } from "./pairs.ts";
-import { applyWeights, type Side, side, weightedMoments, weightedShare } from "./weighted.ts";
+import { applyWeights, type Side, side, weightedShare } from "./weighted.ts";
 
 export interface FidelityInput {
   sim: AnswerSource;

@@ -1,5 +1,4 @@
 import { UserError } from "../../errors/index.ts";
-import { mean, variance } from "../stats/index.ts";
 import type { AnswerSet as Answers } from "./answers.ts";
 import type { CompareOptions } from "./compare.ts";
 import type { Pair } from "./pairs.ts";
@@ -10,26 +9,6 @@ import type { Pair } from "./pairs.ts";
 export interface Side {
   values: (string | number)[];
   w?: number[];
-}
-
-export function weightedMoments(
-  xs: readonly number[],
-  w?: readonly number[],
-): { mean: number; variance: number } {
-  if (!w) return { mean: mean(xs), variance: variance(xs) };
-  let sw = 0;
-  let sw2 = 0;
-  let m = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sw += w[i];
-    sw2 += w[i] * w[i];
-    m += w[i] * xs[i];
-  }
-  m /= sw;
-  let ss = 0;
-  for (let i = 0; i < xs.length; i++) ss += w[i] * (xs[i] - m) ** 2;
-  // Reliability weights: the unbiased variance, n − 1 when every weight is 1.
-  return { mean: m, variance: ss / (sw - sw2 / sw) };
 }
 
 /** Σw over pairs where `hit`, over Σw of all pairs. */

@@ -233,29 +233,10 @@ test("regress prints the separation warning with the affected term, and +∞ for
     csv,
     `y,x1,x2\n${s.y.map((y: number, i: number) => `${y},${s.x1[i]},${s.x2[i]}`).join("\n")}\n`,
   );
-  const { main } = await import("../../cli/main.ts");
-  let stdout = "";
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  let code: number;
-  try {
-    code = await main([
-      "regress",
-      "--human",
-      csv,
-      "--sim",
-      csv,
-      "--formula",
-      "y ~ x1 + x2",
-      "--model",
-      "logistic",
-    ]);
-  } finally {
-    process.stdout.write = write;
-  }
+  const { captureCli } = await import("../../cli/capture.ts");
+  const { code, stdout } = await captureCli([
+    ...["regress", "--human", csv, "--sim", csv, "--formula", "y ~ x1 + x2", "--model", "logistic"],
+  ]);
   assert.equal(code, 0);
   assert.match(stdout, /^x2\s+\+∞\s+\+∞/m);
   assert.match(stdout, /warning: human: perfect or quasi-complete separation: x2 has no finite estimate/);

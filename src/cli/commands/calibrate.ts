@@ -7,17 +7,15 @@ import {
   type Estimand,
   type LambdaChoice,
 } from "../../analysis/calibration/index.ts";
-import { readMargins, sampleVsTarget, sampleVsTargetSection } from "../../analysis/weighting/index.ts";
 import { type CsvTable, readCsv, records } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { calibrationEntries } from "../../ledger/index.ts";
-import type { ReportSection } from "../../report/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { calibrationTableFromRun } from "../../results/calibration.ts";
 import { fileDigest, type LedgerFlags, recordInLedger, withLedgerOptions } from "../ledger.ts";
 import { parseAlpha } from "../options.ts";
 import { writeHtml } from "../output.ts";
-import { ledgerDescription, personAttributes, weightsFlag, withRun } from "../run-input.ts";
+import { ledgerDescription, targetSections, weightsFlag, withRun } from "../run-input.ts";
 
 interface CalibrateFlags extends LedgerFlags {
   outcome: string;
@@ -268,24 +266,12 @@ export function register(program: Command): void {
       );
       const ledger = await recordInLedger(flags, entries, about, run?.store);
       if (flags.html) {
-        const extra: ReportSection[] = [];
-        if (flags.margins) {
-          const margins = readMargins(flags.margins);
-          const fromData = new Map(records(human).map((r) => [r[flags.personColumn] ?? "", r]));
-          const people = personAttributes(
-            run,
-            fromData,
-            margins.flatMap((m) => m.variables),
-          );
-          extra.push(
-            sampleVsTargetSection(
-              sampleVsTarget(
-                [...people].map(([p, values]) => ({ values, weight: weights?.weights.get(p) ?? 1 })),
-                margins,
-              ),
-            ),
-          );
-        }
+        const extra = targetSections(
+          flags.margins,
+          run,
+          new Map(records(human).map((r) => [r[flags.personColumn] ?? "", r])),
+          weights?.weights,
+        );
         const doc = calibrationReportDoc(report, { title: flags.title });
         writeHtml(
           flags.html,

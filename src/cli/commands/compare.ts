@@ -5,11 +5,9 @@ import {
   type FidelityResult,
   fidelityReport,
 } from "../../analysis/fidelity/index.ts";
-import { readMargins, sampleVsTarget, sampleVsTargetSection } from "../../analysis/weighting/index.ts";
 import { readCsv } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { compareEntries } from "../../ledger/index.ts";
-import type { ReportSection } from "../../report/index.ts";
 import { chooseArm, simAnswerRows } from "../../results/index.ts";
 import { fileDigest, type LedgerFlags, recordInLedger, withLedgerOptions } from "../ledger.ts";
 import { intFlag } from "../options.ts";
@@ -17,7 +15,7 @@ import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 import {
   checkSimSource,
   ledgerDescription,
-  personAttributes,
+  targetSections,
   weightColumn,
   weightsFlag,
   withRun,
@@ -162,25 +160,11 @@ export function register(program: Command): void {
         },
       });
       const ledger = await recordInLedger(flags, entries, about, run?.store);
-      const extra: ReportSection[] = [];
-      if (flags.margins) {
-        const margins = readMargins(flags.margins);
-        const attrs = humanAttributes(flags.human);
-        const people = personAttributes(
-          run,
-          attrs,
-          margins.flatMap((m) => m.variables),
-        );
-        const persons = [...new Set(simPersons(sim))];
-        extra.push(
-          sampleVsTargetSection(
-            sampleVsTarget(
-              persons.map((p) => ({ values: people.get(p) ?? {}, weight: weights?.weights.get(p) ?? 1 })),
-              margins,
-            ),
-          ),
-        );
-      }
+      const extra = flags.margins
+        ? targetSections(flags.margins, run, humanAttributes(flags.human), weights?.weights, [
+            ...new Set(simPersons(sim)),
+          ])
+        : [];
       emitResult(
         flags,
         { ...res, ledger: { db: flags.db, entries: ledger.written } },

@@ -8,11 +8,9 @@ import {
   readArmOutcomes,
   subgroupSections,
 } from "../../analysis/effects/index.ts";
-import { readMargins, sampleVsTarget, sampleVsTargetSection } from "../../analysis/weighting/index.ts";
 import { readCsv } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { effectsEntries } from "../../ledger/index.ts";
-import type { ReportSection } from "../../report/index.ts";
 import { armAnswers, armValues, attributeOf, checkItem, personId } from "../../results/index.ts";
 import { fileDigest, type LedgerFlags, recordInLedger, withLedgerOptions } from "../ledger.ts";
 import { parseAlpha, parseLabels } from "../options.ts";
@@ -21,7 +19,7 @@ import {
   checkSimSource,
   ledgerDescription,
   type OpenedRun,
-  personAttributes,
+  targetSections,
   weightsFlag,
   withRun,
 } from "../run-input.ts";
@@ -231,24 +229,9 @@ export function register(program: Command): void {
         f.item ?? f.outcome,
       );
       const ledger = await recordInLedger(f, entries, about, run?.store);
-      const extra: ReportSection[] = [];
-      if (f.margins) {
-        const margins = readMargins(f.margins);
-        const fromData = simAttributes(f.sim, f.id);
-        const people = personAttributes(
-          run,
-          fromData,
-          margins.flatMap((m) => m.variables),
-        );
-        extra.push(
-          sampleVsTargetSection(
-            sampleVsTarget(
-              [...people].map(([p, values]) => ({ values, weight: weights?.weights.get(p) ?? 1 })),
-              margins,
-            ),
-          ),
-        );
-      }
+      const extra = f.margins
+        ? targetSections(f.margins, run, simAttributes(f.sim, f.id), weights?.weights)
+        : [];
       emitResult(
         f,
         { ...res, ledger: { db: f.db, entries: ledger.written } },
