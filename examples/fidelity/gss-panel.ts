@@ -7,16 +7,14 @@
  * statistical baseline (no language model): each person's answer is predicted as the most common
  * wave-1 answer among the *other* people of the same panel, ideology and sex.
  *
- *   node examples/fidelity/gss-panel.ts [OUT_DIR]
+ *   node examples/fidelity/gss-panel.ts [OUT_DIR] [--db FILE]   (--db: add the comparisons to its validation ledger)
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { csvLine, dataFile, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { exampleArgs, ledgerFlags, populace } from "./common.ts";
 
-const out = process.argv[2] ?? join(tmpdir(), "populace-examples", "gss-panel");
-mkdirSync(out, { recursive: true });
+const { out, db } = exampleArgs("gss-panel");
 const data = resolveDataDir();
 
 const ITEMS = [
@@ -174,22 +172,35 @@ const ideology = (wave: "wave1" | "wave2") => [
 const ideo1 = write("polviews-wave1.csv", ideology("wave1"));
 const ideo2 = write("polviews-wave2.csv", ideology("wave2"));
 
-function populace(args: string[]): Record<string, unknown> {
-  const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
+const ledger = (study: string, domain: string, model: string, conditioning: string) =>
+  ledgerFlags(db, study, domain, model, conditioning);
 
 const html = join(out, "gss-fidelity.html");
 const res = populace([
   ...["compare", "--sim", simCsv, "--human", humanCsv, "--retest", retestCsv],
   ...["--by", "polviews,sex", "--bootstrap", "200", "--seed", "1", "--json", "--html", html],
   ...["--title", "GSS panel: demographic baseline vs. test-retest ceiling"],
+  ...ledger(
+    "gss-panel: modal answer of people alike",
+    "gss-attitudes",
+    "baseline:modal(panel,polviews,sex)",
+    "demographic",
+  ),
 ]);
 const ceiling = populace([
-  ...["compare", "--sim", retestCsv, "--human", humanCsv, "--by", "polviews", "--json"],
+  ...["compare", "--sim", retestCsv, "--human", humanCsv, "--by", "polviews", "--json", "--no-ledger"],
 ]);
-const ideo = populace(["compare", "--sim", ideo2, "--human", ideo1, "--type", "numeric", "--json"]);
+const ideo = populace([
+  "compare",
+  "--sim",
+  ideo2,
+  "--human",
+  ideo1,
+  "--type",
+  "numeric",
+  "--json",
+  "--no-ledger",
+]);
 
 type Obj = Record<string, unknown> & { [k: string]: Obj };
 const o = res.overall as Obj;

@@ -5,16 +5,14 @@
  * same in another population?) and a yardstick for what agreement between real samples looks
  * like. A regression (`populace regress`) checks the framing effect as a logistic model.
  *
- *   node examples/fidelity/manylabs2.ts [OUT_DIR]
+ *   node examples/fidelity/manylabs2.ts [OUT_DIR] [--db FILE]   (--db: add the comparisons to its validation ledger)
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { csvLine, dataFile, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { exampleArgs, ledgerFlags, populace } from "./common.ts";
 
-const out = process.argv[2] ?? join(tmpdir(), "populace-examples", "manylabs2");
-mkdirSync(out, { recursive: true });
+const { out, db } = exampleArgs("manylabs2");
 const data = resolveDataDir();
 const load = (file: string) =>
   records(readCsv(dataFile(data, `manylabs2-classic-effects/data/${file}`, `Many Labs 2 ${file}`)));
@@ -77,19 +75,23 @@ const framingOther = write(
   framing[0],
 );
 
-function populace(args: string[]): Record<string, unknown> {
-  const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8", maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
+const ledger = (study: string, domain: string, model: string, conditioning: string) =>
+  ledgerFlags(db, study, domain, model, conditioning);
 const common = ["--study", "study", "--arm", "arm", "--outcome", "outcome", "--json"];
 const html = join(out, "ml2-effects.html");
 const eff = populace([
   ...["effects", "--human", weird, "--sim", nonWeird, ...common],
   ...["--labels", "WEIRD,non-WEIRD", "--html", html, "--title", "Many Labs 2: WEIRD vs. non-WEIRD samples"],
+  // No simulation: non-WEIRD sites stand in for the second sample, a human reference for the ledger.
+  ...ledger(
+    "manylabs2: WEIRD vs. non-WEIRD",
+    "classic-effects",
+    "human:non-WEIRD sites",
+    "none (human sample)",
+  ),
 ]);
 // Pooled over all sites (human vs. itself: the reference estimates).
-const pooled = populace(["effects", "--human", all, "--sim", all, ...common]);
+const pooled = populace(["effects", "--human", all, "--sim", all, ...common, "--no-ledger"]);
 const reg = populace([
   ...["regress", "--human", framingWeird, "--sim", framingOther, "--formula", "choice ~ condition"],
   ...["--model", "logistic", "--positive", "Yes", "--labels", "WEIRD,non-WEIRD", "--json"],

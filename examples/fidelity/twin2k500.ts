@@ -7,16 +7,14 @@
  *      twins answer (`populace effects`)? Conditions come from the raw Qualtrics exports and are
  *      joined to the human and twin answers by TWIN_ID.
  *
- *   node examples/fidelity/twin2k500.ts [OUT_DIR]
+ *   node examples/fidelity/twin2k500.ts [OUT_DIR] [--db FILE]   (--db: add the comparisons to its validation ledger)
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { csvLine, dataFile, projectRoot, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { csvLine, dataFile, readCsv, records, resolveDataDir } from "../../src/data/index.ts";
+import { exampleArgs, ledgerFlags, populace } from "./common.ts";
 
-const out = process.argv[2] ?? join(tmpdir(), "populace-examples", "twin2k500");
-mkdirSync(out, { recursive: true });
+const { out, db } = exampleArgs("twin2k500");
 const data = resolveDataDir();
 const dir = "twin2k500-megastudy";
 
@@ -153,11 +151,8 @@ for (const c of CONTRASTS) {
 const effHuman = write("twin-effects-human.csv", effectLines.human);
 const effTwin = write("twin-effects-llm.csv", effectLines.twin);
 
-function populace(args: string[]): Record<string, unknown> {
-  const r = spawnSync(join(projectRoot, "bin/populace"), args, { encoding: "utf8", maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`populace ${args.join(" ")} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
+const ledger = (study: string, domain: string, model: string, conditioning: string) =>
+  ledgerFlags(db, study, domain, model, conditioning);
 
 const fidelityHtml = join(out, "twin-fidelity.html");
 const fid = populace([
@@ -173,6 +168,7 @@ const fid = populace([
     "--title",
     "Twin-2K-500: twins vs. their humans",
   ],
+  ...ledger("twin2k500", "behavioural-experiments", "twin2k500:llm-digital-twin", "persona"),
 ]);
 const effectsHtml = join(out, "twin-effects.html");
 const eff = populace([
@@ -198,6 +194,7 @@ const eff = populace([
     "--title",
     "Twin-2K-500: treatment effects, humans vs. twins",
   ],
+  ...ledger("twin2k500", "behavioural-experiments", "twin2k500:llm-digital-twin", "persona"),
 ]);
 
 type Obj = Record<string, unknown> & { [k: string]: Obj };

@@ -1,1 +1,2 @@
+export * from "./gss-cumulative/index.ts";
 export * from "./gss-panel/index.ts";

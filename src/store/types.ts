@@ -186,6 +186,42 @@ export interface RunHolder {
 export type RunClaim =
   | { claimed: true; tookOver?: RunHolder & { heartbeatAgeMs: number } }
   | { claimed: false; by: RunHolder & { heartbeatAgeMs: number; startedAt: string } };
+/**
+ * One metric of one comparison of simulated with human data, kept as a track record of where
+ * simulation has agreed with people (DESIGN §10).
+ */
+export interface LedgerEntry {
+  /** Names what was measured on which data: the same comparison run again replaces its entry. */
+  key: string;
+  createdAt: string;
+  /** compare | effects | calibrate | report | demo */
+  command: string;
+  study: string;
+  /** A tag for similar studies, e.g. "gss-attitudes". */
+  domain: string;
+  /** The instrument: the items (or outcome) compared. */
+  items: string[];
+  model: string;
+  /** How the simulated people were conditioned: demographic, persona, interview, … */
+  conditioning: string;
+  /** e.g. accuracy, normalized_accuracy, effect_d, calibrated_mean. */
+  metric: string;
+  value: number | null;
+  ci: [number, number] | null;
+  n: number | null;
+  /** The human counterpart (effects: the human d; calibrate: the human-only estimate). */
+  reference: { value: number | null; ci: [number, number] | null } | null;
+  /** Effects: simulated and human effects have the same sign / the same significance. */
+  signAgree: boolean | null;
+  significanceAgree: boolean | null;
+  runId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface LedgerFilter {
+  model?: string;
+  domain?: string;
+}
 
 export interface Store {
   saveStudy(study: StudyRecord): Promise<void>;
@@ -235,4 +271,10 @@ export interface Store {
   /** Pending jobs under a live lease. */
   leasedCount(runId: string): Promise<number>;
   close(): Promise<void>;
+  /** The run's agents (its study's agents that its jobs name), in plan order; [] for an unknown run. */
+  agents(runId: string): Promise<AgentRecord[]>;
+  /** Adds entries to the validation ledger; an entry with an existing key replaces it. */
+  addLedgerEntries(entries: LedgerEntry[]): Promise<void>;
+  /** Ledger entries, oldest first, optionally for one model and/or domain. */
+  ledgerEntries(filter?: LedgerFilter): Promise<LedgerEntry[]>;
 }

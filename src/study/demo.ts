@@ -1,10 +1,11 @@
 import { loadGssPanelAgents } from "../agents/index.ts";
-import type { AnswerRow } from "../analysis/fidelity/index.ts";
+import type { AnswerRow, FidelityResult } from "../analysis/fidelity/index.ts";
 import { compareFidelity } from "../analysis/fidelity/index.ts";
 import { dataFile } from "../data/index.ts";
 import { loadGssPanel } from "../datasets/index.ts";
 import { DEFAULT_GSS_ITEMS, gssItems } from "../instruments/index.ts";
 import type { ReportDoc } from "../report/index.ts";
+import { readRunAnswers, simAnswerRows } from "../results/index.ts";
 import { parseStudy } from "../spec/index.ts";
 import type { Store } from "../store/types.ts";
 import { type RunStudyOptions, type RunStudyResult, runStudy } from "./run.ts";
@@ -34,6 +35,8 @@ export interface DemoResult {
   run: RunStudyResult;
   items: DemoItemRow[];
   overall: { n_pairs: number; accuracy: number | null; normalized_accuracy: number | null; n_failed: number };
+  /** The comparison itself, as `populace compare --run` computes it. */
+  fidelity: FidelityResult;
   report: ReportDoc;
 }
 
@@ -103,12 +106,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (w2) retest.push({ person_id: r.personId, item: q.id, answer: w2 });
     }
   }
-  const sim: AnswerRow[] = [];
-  let failed = 0;
-  for await (const row of options.store.responses(run.run.id)) {
-    if (row.status === "ok") sim.push({ person_id: row.agentId, item: row.item, answer: String(row.answer) });
-    else failed++;
-  }
+  // The simulated answers as every analysis of a run reads them (compare --run does the same).
+  const answers = await readRunAnswers(options.store, run.run);
+  const sim = simAnswerRows(answers, answers.arms[0]);
+  const failed = answers.failed;
   const fidelity = compareFidelity(
     {
       sim: { name: "simulated", rows: sim },
@@ -137,7 +138,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     normalized_accuracy: (o.normalized_accuracy as number | null) ?? null,
     n_failed: failed,
   };
-  return { run, items, overall, report: demoReport(run, items, overall, n) };
+  return { run, items, overall, fidelity, report: demoReport(run, items, overall, n) };
 }
 
 function demoReport(

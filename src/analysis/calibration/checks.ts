@@ -38,3 +38,17 @@ export function checkSizes(n: number, N: number, what: string): void {
     throw new UserError(`${what}: need at least 2 unlabeled rows (simulated answer only), found ${N}`);
   }
 }
+
+/** Weights, when given: one per row, finite, ≥ 0, and not all 0. */
+export function checkWeights(w: readonly number[] | undefined, rows: number, what: string): void {
+  if (w === undefined) return;
+  if (w.length !== rows) throw new UserError(`${what}: ${w.length} weights for ${rows} rows`);
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (!(Number.isFinite(w[i]) && w[i] >= 0)) {
+      throw new UserError(`${what}[${i + 1}] is ${w[i]}: weights must be finite and ≥ 0`);
+    }
+    sum += w[i];
+  }
+  if (!(sum > 0)) throw new UserError(`${what}: every weight is 0`);
+}

@@ -24,6 +24,8 @@ export interface CalibrateCsvOptions {
   tuneFor?: string;
   lambda?: LambdaChoice;
   alpha?: number;
+  /** Column of row weights (ppi_py's w and w_unlabeled: rescaled to sum to n and N). */
+  weight?: string;
 }
 
 type Bounds<T> = { estimate: T; se: T; lower: T; upper: T };
@@ -37,6 +39,8 @@ export interface CalibrationReport {
   n_unlabeled: number;
   /** Rows left out because their arm was neither the treated nor the control value. */
   n_excluded: number;
+  /** The weight column, when the rows are weighted. */
+  weighted?: string;
   terms?: string[];
   estimate: number | number[];
   se: number | number[];
@@ -55,6 +59,22 @@ export interface CalibrationReport {
   };
   classical: Bounds<number> | Bounds<number[]>;
   ppi: Bounds<number> | Bounds<number[]>;
+  /** Plain-language cautions to print with the numbers (e.g. very few labeled rows). */
+  warnings: string[];
+}
+
+/** Below this many labeled rows (per arm for an ate) normal intervals may undercover. */
+export const FEW_LABELED = 20;
+
+/** A warning when a sample of human answers is too small for normal (z) intervals to be trusted. */
+export function fewLabeledWarning(counts: Record<string, number>): string[] {
+  return Object.entries(counts)
+    .filter(([, n]) => n < FEW_LABELED)
+    .map(
+      ([group, n]) =>
+        `only ${n} labeled rows${group === "all" ? "" : ` in arm "${group}"`}: normal (z) intervals may ` +
+        `undercover with fewer than ${FEW_LABELED} human answers; treat the intervals as optimistic`,
+    );
 }
 
 function pick<T extends number | number[]>(i: Bounds<T>): Bounds<T> {
@@ -72,6 +92,7 @@ interface Row {
   yhat: number;
   treated: boolean | null;
   covariates: number[];
+  w: number;
 }
 
 /**
@@ -94,6 +115,7 @@ export function calibrateTable(table: CsvTable, options: CalibrateCsvOptions): C
     throw new UserError(`--tune-for applies to ols and logistic, not to ${estimand}`);
   }
   const covCols = covariates.map((c) => column(table, c));
+  const weightCol = options.weight === undefined ? -1 : column(table, options.weight);
   let armCol: number | null = null;
   if (options.arm !== undefined || estimand === "ate") {
     if (options.arm === undefined || options.treated === undefined || options.control === undefined) {
@@ -145,7 +167,13 @@ export function calibrateTable(table: CsvTable, options: CalibrateCsvOptions): C
       }
     }
     const cov = covCols.map((c) => numberCell(table, i, c, "covariate"));
-    rows.push({ index: i, y, yhat, treated, covariates: cov });
+    const w = weightCol < 0 ? 1 : numberCell(table, i, weightCol, "weight");
+    if (w < 0) {
+      throw new UserError(`weight column "${options.weight}" holds ${w}: weights must be ≥ 0`, {
+        where: `${table.file}:${table.lines[i]}`,
+      });
+    }
+    rows.push({ index: i, y, yhat, treated, covariates: cov, w });
   }
   const labeled = rows.filter((r) => r.y !== null);
   const unlabeled = rows.filter((r) => r.y === null);
@@ -178,12 +206,28 @@ export function calibrateTable(table: CsvTable, options: CalibrateCsvOptions): C
     n_labeled: labeled.length,
     n_unlabeled: unlabeled.length,
     n_excluded: excluded,
+    ...(options.weight !== undefined ? { weighted: options.weight } : {}),
+    warnings: fewLabeledWarning(
+      estimand === "ate"
+        ? {
+            [options.treated as string]: labeled.filter((r) => r.treated === true).length,
+            [options.control as string]: labeled.filter((r) => r.treated === false).length,
+          }
+        : { all: labeled.length },
+    ),
   };
   const calib = { lambda: options.lambda, alpha: options.alpha };
+  const weighted = weightCol >= 0;
   const meanData = (rs: Row[]) => ({
     y: rs.filter((r) => r.y !== null).map((r) => r.y as number),
     yhat: rs.filter((r) => r.y !== null).map((r) => r.yhat),
     yhatUnlabeled: rs.filter((r) => r.y === null).map((r) => r.yhat),
+    ...(weighted
+      ? {
+          w: rs.filter((r) => r.y !== null).map((r) => r.w),
+          wUnlabeled: rs.filter((r) => r.y === null).map((r) => r.w),
+        }
+      : {}),
   });
   const where = (what: string) => (error: unknown) => {
     if (error instanceof UserError && !error.where)
@@ -238,6 +282,7 @@ export function calibrateTable(table: CsvTable, options: CalibrateCsvOptions): C
     yhat: labeled.map((r) => r.yhat),
     xUnlabeled: unlabeled.map(design),
     yhatUnlabeled: unlabeled.map((r) => r.yhat),
+    ...(weighted ? { w: labeled.map((r) => r.w), wUnlabeled: unlabeled.map((r) => r.w) } : {}),
   };
   try {
     const fit = (estimand === "ols" ? ppiOls : ppiLogistic)(data, {

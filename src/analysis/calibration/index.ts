@@ -11,9 +11,11 @@ export {
   calibrateTable,
   ESTIMANDS,
   type Estimand,
+  FEW_LABELED,
+  fewLabeledWarning,
 } from "./csv.ts";
 export { tuneLambda } from "./lambda.ts";
-export { type MeanData, meanAtLambda, meanLambda, ppiAte, ppiMean } from "./mean.ts";
+export { type MeanData, meanAtLambda, meanLambda, ppiAte, ppiMean, rescaledWeights } from "./mean.ts";
 export {
   type Allocation,
   effectiveN,
@@ -23,8 +25,10 @@ export {
   type PlanGoal,
   planCsv,
   planMixedSubjects,
+  roundHalfEven,
 } from "./plan.ts";
 export { ppiLogistic, ppiOls, type RegressionData, type RegressionOptions } from "./regression.ts";
+export { calibrationReportDoc, calibrationSections } from "./report.ts";
 export type {
   AteCalibration,
   CalibrationOptions,

@@ -19,17 +19,18 @@ test("PPI++ mean on six rows equals the hand computation", () => {
   const r = ppiMean(six);
   close(r.lambda, lambda);
   close(r.estimate, 5 + lambda * (6 - 13 / 3));
-  // Var(Y − λŶ) = Var Y − 2λ Cov + λ² Var Ŷ with divisor 2: 13, 10, 28/3; Var(Ŷ') = 9.
-  const varRect = 13 - 2 * lambda * 10 + lambda * lambda * (28 / 3);
-  const se = Math.sqrt(varRect / 3 + (lambda * lambda * 9) / 3);
+  // Var(Y − λŶ) = Var Y − 2λ Cov + λ² Var Ŷ with divisor n = 3 (as ppi_py): 26/3, 20/3, 56/9;
+  // Var(Ŷ') = 6.
+  const varRect = 26 / 3 - 2 * lambda * (20 / 3) + lambda * lambda * (56 / 9);
+  const se = Math.sqrt(varRect / 3 + (lambda * lambda * 6) / 3);
   close(r.se, se);
   close(r.upper - r.estimate, normalQuantile(0.975) * se);
   assert.deepEqual([r.n, r.N], [3, 3]);
   // λ = 0 is the human-only z-interval; λ = 1 is classic PPI: mean(Ŷ') + mean(Y − Ŷ).
   close(r.classical.estimate, 5);
-  close(r.classical.se, Math.sqrt(13 / 3));
+  close(r.classical.se, Math.sqrt(26 / 9));
   close(r.ppi.estimate, 6 + (5 - 13 / 3));
-  close(r.ppi.se, Math.sqrt((13 - 2 * 10 + 28 / 3) / 3 + 9 / 3));
+  close(r.ppi.se, Math.sqrt((26 / 3 - 2 * (20 / 3) + 56 / 9) / 3 + 6 / 3));
   const fixed = ppiMean(six, { lambda: 0 });
   assert.equal(fixed.estimate, r.classical.estimate);
   assert.equal(fixed.se, r.classical.se);
@@ -63,8 +64,18 @@ test("a mean is an intercept-only regression: ppiMean and ppiOls agree", () => {
   const o = ppiOls({ x: y.map(() => [1]), y, yhat, xUnlabeled: yhatUnlabeled.map(() => [1]), yhatUnlabeled });
   close(o.lambda, m.lambda, 1e-10);
   close(o.estimate[0], m.estimate, 1e-10);
-  close(o.se[0], m.se, 1e-10);
   close(o.classical.estimate[0], m.classical.estimate, 1e-10);
+  // ppi_py's variances differ: the mean uses divisor n (np.std), the M-estimator divisor n − 1
+  // (np.cov) for each sample, so the SEs are these two formulas.
+  const l = m.lambda;
+  const rect = y.map((v, i) => v - l * yhat[i]);
+  const ss = (xs: number[]) => {
+    const mu = xs.reduce((a, b) => a + b) / xs.length;
+    return xs.reduce((a, v) => a + (v - mu) ** 2, 0);
+  };
+  const u = yhatUnlabeled.map((v) => l * v);
+  close(m.se, Math.sqrt(ss(rect) / 40 / 40 + ss(u) / 150 / 150), 1e-12);
+  close(o.se[0], Math.sqrt(ss(rect) / 39 / 40 + ss(u) / 149 / 150), 1e-10);
 });
 
 test("ATE is the difference of per-arm PPI++ means with variances added", () => {
@@ -77,7 +88,7 @@ test("ATE is the difference of per-arm PPI++ means with variances added", () => 
   close(r.se, Math.sqrt(t.se ** 2 + c.se ** 2));
   assert.deepEqual(r.lambda, { treated: t.lambda, control: c.lambda });
   close(r.classical.estimate, 5 - 2.5);
-  close(r.classical.se, Math.sqrt(13 / 3 + 5 / 3 / 4));
+  close(r.classical.se, Math.sqrt(26 / 9 + 5 / 4 / 4));
   close(r.ppi.estimate, t.ppi.estimate - c.ppi.estimate);
 });
 

@@ -1,6 +1,6 @@
 import { UserError } from "../../errors/index.ts";
 import { covariance, mean, variance } from "../stats/index.ts";
-import { checkAlpha, checkFinite, checkSizes, fixedLambda, zInterval } from "./checks.ts";
+import { checkAlpha, checkFinite, checkSizes, checkWeights, fixedLambda, zInterval } from "./checks.ts";
 import type { AteCalibration, CalibrationOptions, Interval, MeanCalibration } from "./types.ts";
 
 /** Labeled human answers y with their simulated answers yhat, plus simulated-only answers. */
@@ -8,30 +8,62 @@ export interface MeanData {
   y: readonly number[];
   yhat: readonly number[];
   yhatUnlabeled: readonly number[];
+  /** Weights of the labeled rows (rescaled to sum to n, as ppi_py's `w`). Default all 1. */
+  w?: readonly number[];
+  /** Weights of the unlabeled rows (rescaled to sum to N, ppi_py's `w_unlabeled`). Default all 1. */
+  wUnlabeled?: readonly number[];
+}
+
+/** Weights rescaled to sum to their count (ppi_py's construct_weight_vector); all 1 when absent. */
+export function rescaledWeights(w: readonly number[] | undefined, k: number): number[] {
+  if (w === undefined) return new Array<number>(k).fill(1);
+  let s = 0;
+  for (const v of w) s += v;
+  return w.map((v) => (v / s) * k);
+}
+
+/** Mean and divide-by-n standard deviation (numpy's default std, as ppi_py uses). */
+function meanSd(xs: readonly number[]): { mean: number; sd: number } {
+  const m = mean(xs);
+  let ss = 0;
+  for (const x of xs) ss += (x - m) ** 2;
+  return { mean: m, sd: Math.sqrt(ss / xs.length) };
 }
 
 /**
- * Power-tuned λ for a mean: Cov(Y, Ŷ) / ((1 + n/N) Var(Ŷ)), the variance taken over labeled and
- * unlabeled predictions together, clipped to [0, 1]. Divisors follow ppi_py (n for the
- * covariance, n + N − 1 for the variance).
+ * Power-tuned λ for a mean, as ppi_py's ppi_mean_ci: from the gradients at the λ = 1 estimate θ,
+ * Cov(w(Y − θ), w(Ŷ − θ)) / ((1 + n/N) Var(ŵ(Ŷ − θ) over labeled and unlabeled rows)), clipped to
+ * [0, 1], with divisors n for the covariance and n + N − 1 for the variance. Unweighted, θ
+ * cancels and this is Cov(Y, Ŷ) / ((1 + n/N) Var(Ŷ)).
  */
 export function meanLambda(data: MeanData): number {
   const n = data.y.length;
   const N = data.yhatUnlabeled.length;
-  const cov = (covariance(data.y, data.yhat) * (n - 1)) / n;
-  const v = variance([...data.yhat, ...data.yhatUnlabeled]);
+  const w = rescaledWeights(data.w, n);
+  const wu = rescaledWeights(data.wUnlabeled, N);
+  const theta = meanAtLambda(data, 1, 0.05).estimate;
+  const g = data.y.map((y, i) => w[i] * (y - theta));
+  const gh = data.yhat.map((y, i) => w[i] * (y - theta));
+  const ghu = data.yhatUnlabeled.map((y, i) => wu[i] * (y - theta));
+  const cov = (covariance(g, gh) * (n - 1)) / n;
+  const v = variance([...gh, ...ghu]);
   if (!(v > 0)) return 0;
   return Math.min(1, Math.max(0, cov / ((1 + n / N) * v)));
 }
 
-/** θ̂ = λ·mean(Ŷ') + mean(Y − λŶ); Var = Var(Y − λŶ)/n + λ²·Var(Ŷ')/N (sample variances). */
+/**
+ * θ̂ = mean(w'·λŶ') + mean(w·(Y − λŶ)); Var = Var(w'·λŶ')/N + Var(w·(Y − λŶ))/n with the
+ * divide-by-n variance, as ppi_py, so that λ = 0 is exactly the human-only interval.
+ */
 export function meanAtLambda(data: MeanData, lambda: number, alpha: number): Interval {
   const n = data.y.length;
   const N = data.yhatUnlabeled.length;
-  const rect = data.y.map((y, i) => y - lambda * data.yhat[i]);
-  const estimate = lambda * mean(data.yhatUnlabeled) + mean(rect);
-  const se = Math.sqrt(variance(rect) / n + (lambda * lambda * variance(data.yhatUnlabeled)) / N);
-  return zInterval(estimate, se, alpha);
+  const w = rescaledWeights(data.w, n);
+  const wu = rescaledWeights(data.wUnlabeled, N);
+  const imputed = meanSd(data.yhatUnlabeled.map((v, i) => wu[i] * lambda * v));
+  const rect = meanSd(data.y.map((y, i) => w[i] * (y - lambda * data.yhat[i])));
+  const se = Math.sqrt(imputed.sd ** 2 / N + rect.sd ** 2 / n);
+  return zInterval(imputed.mean + rect.mean, se, alpha);
 }
 
 function checkMeanData(data: MeanData, what: string): void {
@@ -44,6 +76,8 @@ function checkMeanData(data: MeanData, what: string): void {
   checkFinite(data.y, `${what}: y`);
   checkFinite(data.yhat, `${what}: yhat`);
   checkFinite(data.yhatUnlabeled, `${what}: yhatUnlabeled`);
+  checkWeights(data.w, data.y.length, `${what}: w`);
+  checkWeights(data.wUnlabeled, data.yhatUnlabeled.length, `${what}: wUnlabeled`);
 }
 
 /** PPI++ estimate of a population mean, with the human-only and classic PPI intervals beside it. */

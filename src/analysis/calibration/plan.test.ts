@@ -52,7 +52,7 @@ test("target-n plan agrees with the closed-form optimum (ppi_py power analysis)"
   );
 });
 
-test("budget plan is the best integer allocation (checked by brute force)", () => {
+test("budget plan: ppi_py's rounded continuous optimum is within 0.5% of the best integer allocation", () => {
   const p = pilot(0.75, 120, "brute");
   const costs = { human: 4, sim: 0.3, covariates: 0.2 };
   const plan = planMixedSubjects(p, costs, { budget: 300 });
@@ -61,9 +61,12 @@ test("budget plan is the best integer allocation (checked by brute force)", () =
   for (let n = 1; n * 4.5 <= 300; n++) {
     for (let N = 1; n * 4.5 + N * 0.5 <= 300 + 1e-9; N++) best = Math.max(best, effectiveN(n, N, rho));
   }
-  assert.ok(plan.cost <= 300 + 1e-9);
-  assert.ok(Math.abs(plan.effective_n - best) < 1e-9, `${plan.effective_n} vs ${best}`);
-  assert.equal(plan.human_only.n, Math.floor(300 / 4.2));
+  // Rounding n and N (half to even, as ppi_py) may pass the budget by less than one unit's cost.
+  assert.ok(plan.cost <= 300 + 4.5 / 2 + 0.5 / 2, `cost ${plan.cost}`);
+  const exact = effectiveN(plan.n, plan.N, rho);
+  assert.ok(Math.abs(exact - best) / best < 5e-3, `${exact} vs ${best}`);
+  assert.equal(plan.effective_n, Math.round(exact));
+  assert.equal(plan.human_only.n, Math.round(300 / 4.2));
 });
 
 test("falls back to human-only when simulation does not pay", () => {

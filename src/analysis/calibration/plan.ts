@@ -18,10 +18,11 @@ export interface Allocation {
   n: number;
   /** Additional simulated-only units. */
   N: number;
+  /** n·(human + sim + covariates) + N·(sim + covariates); human-only: n·(human + covariates). */
   cost: number;
-  /** Human-only sample size with the same variance: n(n + N) / (n + (1 − ρ²)N). */
+  /** n(n + N) / (n + (1 − ρ²)N), rounded half to even as ppi_py does. */
   effective_n: number;
-  /** Predicted standard error of the mean, pilot SD / √effective_n. */
+  /** Predicted standard error of the mean, pilot SD / √(unrounded effective n). */
   se: number;
   /** Predicted half-width of the 1 − alpha interval. */
   half_width: number;
@@ -45,15 +46,28 @@ export function effectiveN(n: number, N: number, rho: number): number {
   return (n * (n + N)) / (n + (1 - rho * rho) * N);
 }
 
-/** The loop over human counts is exact; beyond this many it would be slow and the study absurd. */
-const MAX_UNITS = 20_000_000;
+/** Python's round(): to the nearest integer, ties to the even one (ppi_py rounds with it). */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d < 0.5) return f;
+  if (d > 0.5) return f + 1;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** Far beyond any study; keeps the arithmetic exact (and absurd inputs out). */
+const MAX_UNITS = 1e12;
 
 /**
- * Mixed-subjects allocation for a mean (Broska, Howes & van Loon): with power-tuned PPI++ the
- * variance is σ²[(1 − ρ²)/n + ρ²/(n + N)], so given costs the best split is found by checking
- * every human count n and the best N for it. Simulated answers are only worth buying when they
- * beat spending the same money on humans; otherwise the plan is human-only (whose humans need no
- * simulated answer, so they cost human + covariates).
+ * Mixed-subjects allocation for a mean (Broska, Howes & van Loon), as ppi_py's ppi_power: with
+ * power-tuned PPI++ the variance is σ²[(1 − ρ²)/n + ρ²/(n + N)]; for γ = (c_sim + c_cov)/c_human
+ * the cheapest design per effective human costs c_human(1 − ρ² + γρ² + 2√(γρ²(1 − ρ²))), reached
+ * at n = n₀(1 − ρ² + √(γρ²(1 − ρ²))) and N = n(n₀ − n)/(n − (1 − ρ²)n₀), where n₀ is the
+ * effective n wanted (or the budget over that cost). n and N are rounded half to even, as
+ * Python's round(), so a budget can be passed by less than one unit's cost. When that design
+ * costs more per effective human than a human alone (human + covariates), the plan is human-only.
+ * Unlike ppi_py, a negative correlation counts as 0 (λ is clipped to [0, 1], so PPI++ cannot use
+ * it), and a plan without simulated-only units is human-only (humans then need no simulated answer).
  */
 export function planMixedSubjects(
   pilot: { y: readonly number[]; yhat: readonly number[] },
@@ -83,60 +97,47 @@ export function planMixedSubjects(
       "the pilot's human or simulated answers are constant, so their correlation is undefined",
     );
   }
-  // A pilot correlation of exactly ±1 would promise infinite precision; cap it.
+  // ppi_py caps the pilot correlation at 1 − 1/n (±1 would promise infinite precision).
   const capped = Math.max(-(1 - 1 / m), Math.min(1 - 1 / m, r));
-  // λ is clipped to [0, 1], so a negative correlation cannot be exploited.
   const rho = Math.max(0, capped);
+  const r2 = rho * rho;
   const sigma = sd(pilot.y);
   const z = normalQuantile(1 - alpha / 2);
-  const perHuman = ch + cs + cx;
-  const perSim = cs + cx;
   const alloc = (n: number, N: number, cost: number): Allocation => {
     const eff = N > 0 ? effectiveN(n, N, rho) : n;
     const se = sigma / Math.sqrt(eff);
-    return { n, N, cost, effective_n: eff, se, half_width: z * se };
+    return { n, N, cost, effective_n: roundHalfEven(eff), se, half_width: z * se };
   };
+  const gamma = (cs + cx) / ch;
+  const ppiCost = ch * (1 - r2 + gamma * r2 + 2 * Math.sqrt(gamma * r2 * (1 - r2)));
   const humanCost = ch + cx;
-  let humanOnly: Allocation;
-  let best: Allocation | null = null;
+  let n0: number;
+  let humanN: number;
   if ("budget" in goal) {
     const B = goal.budget;
     if (!(B > 0 && Number.isFinite(B))) throw new UserError(`--budget must be a positive number, got ${B}`);
-    const nh = Math.floor(B / humanCost + 1e-9);
-    if (nh < 1) throw new UserError(`budget ${B} does not buy a single human answer (cost ${humanCost})`);
-    humanOnly = alloc(nh, 0, nh * humanCost);
-    const maxN = Math.floor(B / perHuman + 1e-9);
-    if (maxN > MAX_UNITS)
-      throw new UserError(`budget ${B} buys more than ${MAX_UNITS} humans; plan a smaller study`);
-    for (let n = 1; n <= maxN; n++) {
-      const N = Math.floor((B - n * perHuman) / perSim + 1e-9);
-      if (N < 1) continue;
-      const a = alloc(n, N, n * perHuman + N * perSim);
-      if (!best || a.effective_n > best.effective_n) best = a;
-    }
-    if (!best || best.effective_n <= humanOnly.effective_n) best = null;
+    humanN = roundHalfEven(B / humanCost);
+    if (humanN < 1) throw new UserError(`budget ${B} does not buy a single human answer (cost ${humanCost})`);
+    n0 = B / ppiCost;
   } else {
     const T = goal.targetN;
     if (!(T > 0 && Number.isFinite(T))) throw new UserError(`--target-n must be a positive number, got ${T}`);
-    if (T > MAX_UNITS) throw new UserError(`--target-n ${T} is larger than ${MAX_UNITS}`);
-    const nh = Math.ceil(T - 1e-9);
-    humanOnly = alloc(nh, 0, nh * humanCost);
-    // For n humans, the fewest simulated units reaching T solve n(n + N) ≥ T(n + (1 − ρ²)N).
-    const q = T * (1 - rho * rho);
-    for (let n = Math.max(1, Math.floor(q)); n < nh; n++) {
-      if (n <= q) continue;
-      const N = Math.ceil((T * n - n * n) / (n - q) - 1e-9);
-      if (N < 1) continue;
-      const a = alloc(n, N, n * perHuman + N * perSim);
-      if (a.effective_n < T * (1 - 1e-12)) continue;
-      if (!best || a.cost < best.cost) best = a;
-    }
-    if (!best || best.cost >= humanOnly.cost) best = null;
+    n0 = T;
+    humanN = roundHalfEven(T);
   }
-  const chosen = best ?? humanOnly;
+  if (Math.max(n0, humanN) > MAX_UNITS) throw new UserError(`the plan asks for more than ${MAX_UNITS} units`);
+  const humanOnly = alloc(humanN, 0, humanN * humanCost);
+  let chosen = humanOnly;
+  if (rho > 0 && !(humanCost < ppiCost)) {
+    const nReal = n0 * (1 - r2 + Math.sqrt(gamma * r2 * (1 - r2)));
+    const NReal = (nReal * (n0 - nReal)) / (nReal - (1 - r2) * n0);
+    const n = roundHalfEven(nReal);
+    const N = roundHalfEven(NReal);
+    if (N > 0 && n >= 1) chosen = alloc(n, N, n * ch + (n + N) * (cs + cx));
+  }
   return {
     ...chosen,
-    design: best ? "mixed" : "human-only",
+    design: chosen === humanOnly ? "human-only" : "mixed",
     correlation: rho,
     correlation_pilot: r,
     pilot_n: m,

@@ -1,7 +1,6 @@
 import { UserError } from "../../errors/index.ts";
 import {
   invertSymmetric,
-  logistic,
   type Matrix,
   matCombine,
   matScale,
@@ -12,8 +11,9 @@ import {
   sigmoid,
   weightedCrossprod,
 } from "../stats/index.ts";
-import { checkAlpha, checkFinite, checkSizes, fixedLambda, zInterval } from "./checks.ts";
+import { checkAlpha, checkFinite, checkSizes, checkWeights, fixedLambda, zInterval } from "./checks.ts";
 import { tuneLambda } from "./lambda.ts";
+import { rescaledWeights } from "./mean.ts";
 import type { CalibrationOptions, RegressionCalibration, VectorInterval } from "./types.ts";
 
 /** Labeled rows (covariates x, human answer y, simulated answer yhat) and simulated-only rows. */
@@ -23,6 +23,10 @@ export interface RegressionData {
   yhat: readonly number[];
   xUnlabeled: Matrix;
   yhatUnlabeled: readonly number[];
+  /** Weights of the labeled rows, rescaled to sum to n (ppi_py's `w`). Default all 1. */
+  w?: readonly number[];
+  /** Weights of the unlabeled rows, rescaled to sum to N (ppi_py's `w_unlabeled`). Default all 1. */
+  wUnlabeled?: readonly number[];
 }
 
 export interface RegressionOptions extends CalibrationOptions {
@@ -69,18 +73,21 @@ function gradients(
 ) {
   const n = data.y.length;
   const N = data.yhatUnlabeled.length;
+  const w = rescaledWeights(data.w, n);
+  const wu = rescaledWeights(data.wUnlabeled, N);
   const eta = matVec(data.x, theta);
   const etaU = matVec(data.xUnlabeled, theta);
   const mu = eta.map((e) => glm.mean(e));
   const muU = etaU.map((e) => glm.mean(e));
-  const grads = data.x.map((xi, i) => xi.map((v) => v * (mu[i] - data.y[i])));
-  const gradsHat = data.x.map((xi, i) => xi.map((v) => v * (mu[i] - data.yhat[i])));
+  const grads = data.x.map((xi, i) => xi.map((v) => w[i] * v * (mu[i] - data.y[i])));
+  const gradsHat = data.x.map((xi, i) => xi.map((v) => w[i] * v * (mu[i] - data.yhat[i])));
+  // ppi_py leaves the unlabeled gradients at 0 when the unlabeled rows are not used (λ = 0).
   const gradsHatUnlabeled = data.xUnlabeled.map((xi, i) =>
-    xi.map((v) => v * (muU[i] - data.yhatUnlabeled[i])),
+    xi.map((v) => (useUnlabeled ? wu[i] * v * (muU[i] - data.yhatUnlabeled[i]) : 0)),
   );
   const hLab = weightedCrossprod(
     data.x,
-    eta.map((e) => glm.weight(e)),
+    eta.map((e, i) => w[i] * glm.weight(e)),
   );
   const hessian = useUnlabeled
     ? matScale(
@@ -89,7 +96,7 @@ function gradients(
           1,
           weightedCrossprod(
             data.xUnlabeled,
-            etaU.map((e) => glm.weight(e)),
+            etaU.map((e, i) => wu[i] * glm.weight(e)),
           ),
           1,
         ),
@@ -157,6 +164,8 @@ function checkData(data: RegressionData, what: string): { n: number; N: number; 
   checkFinite(data.y, `${what}: y`);
   checkFinite(data.yhat, `${what}: yhat`);
   checkFinite(data.yhatUnlabeled, `${what}: yhatUnlabeled`);
+  checkWeights(data.w, n, `${what}: w`);
+  checkWeights(data.wUnlabeled, N, `${what}: wUnlabeled`);
   if (n < p) throw new UserError(`${what}: ${n} labeled rows cannot identify ${p} coefficients`);
   return { n, N, p };
 }
@@ -225,26 +234,41 @@ function calibrateGlm(glm: Glm, data: RegressionData, opts: RegressionOptions): 
   };
 }
 
+/**
+ * Weighted least squares as statsmodels' WLS: OLS on rows scaled by √w, so its HC0 covariance
+ * is (XᵀWX)⁻¹ Σ w²e² xxᵀ (XᵀWX)⁻¹ (what ppi_py's classical_ols_ci reports).
+ */
+function wls(x: Matrix, y: readonly number[], w: readonly number[], names: readonly string[]) {
+  const s = w.map(Math.sqrt);
+  return ols(
+    x.map((r, i) => r.map((v) => v * s[i])),
+    y.map((v, i) => v * s[i]),
+    { robust: "HC0", names },
+  );
+}
+
 const olsGlm: Glm = {
   what: "OLS calibration",
   mean: (eta) => eta,
   weight: () => 1,
   // ppi_py's form: the regression of λŶ' on X' plus the regression of the rectifier Y − λŶ on X.
   fit(data, lambda, names) {
-    const imputed = ols(
+    const imputed = wls(
       data.xUnlabeled,
       data.yhatUnlabeled.map((v) => lambda * v),
-      { names },
+      rescaledWeights(data.wUnlabeled, data.yhatUnlabeled.length),
+      names,
     );
-    const rectifier = ols(
+    const rectifier = wls(
       data.x,
       data.y.map((y, i) => y - lambda * data.yhat[i]),
-      { names },
+      rescaledWeights(data.w, data.y.length),
+      names,
     );
     return { coef: imputed.coef.map((c, j) => c + rectifier.coef[j]), converged: true };
   },
   classical(data, names) {
-    const f = ols(data.x, [...data.y], { robust: "HC0", names });
+    const f = wls(data.x, data.y, rescaledWeights(data.w, data.y.length), names);
     return { coef: f.coef, cov: f.cov, converged: true };
   },
 };
@@ -264,13 +288,15 @@ function rectifiedLogisticFit(data: RegressionData, lambda: number, names: reado
   const n = data.y.length;
   const N = data.yhatUnlabeled.length;
   const p = data.x[0].length;
+  const wl = rescaledWeights(data.w, n);
+  const wu = rescaledWeights(data.wUnlabeled, N);
   const loss = (theta: number[]) => {
     const eta = matVec(data.x, theta);
     const etaU = matVec(data.xUnlabeled, theta);
     let l = 0;
-    for (let i = 0; i < N; i++) l += (lambda / N) * bernoulliLoss(etaU[i], data.yhatUnlabeled[i]);
+    for (let i = 0; i < N; i++) l += ((lambda * wu[i]) / N) * bernoulliLoss(etaU[i], data.yhatUnlabeled[i]);
     for (let i = 0; i < n; i++) {
-      l += (bernoulliLoss(eta[i], data.y[i]) - lambda * bernoulliLoss(eta[i], data.yhat[i])) / n;
+      l += (wl[i] * (bernoulliLoss(eta[i], data.y[i]) - lambda * bernoulliLoss(eta[i], data.yhat[i]))) / n;
     }
     return l;
   };
@@ -281,15 +307,15 @@ function rectifiedLogisticFit(data: RegressionData, lambda: number, names: reado
     const etaU = matVec(data.xUnlabeled, theta);
     const grad = new Array<number>(p).fill(0);
     for (let i = 0; i < N; i++) {
-      const r = (lambda / N) * (sigmoid(etaU[i]) - data.yhatUnlabeled[i]);
+      const r = ((lambda * wu[i]) / N) * (sigmoid(etaU[i]) - data.yhatUnlabeled[i]);
       for (let j = 0; j < p; j++) grad[j] += r * data.xUnlabeled[i][j];
     }
     for (let i = 0; i < n; i++) {
-      const r = (lambda * data.yhat[i] - data.y[i]) / n;
+      const r = (wl[i] * (lambda * data.yhat[i] - data.y[i])) / n;
       for (let j = 0; j < p; j++) grad[j] += r * data.x[i][j];
     }
     for (let i = 0; i < n; i++) {
-      const r = ((1 - lambda) * sigmoid(eta[i])) / n;
+      const r = (wl[i] * (1 - lambda) * sigmoid(eta[i])) / n;
       for (let j = 0; j < p; j++) grad[j] += r * data.x[i][j];
     }
     const w = (e: number) => {
@@ -300,9 +326,15 @@ function rectifiedLogisticFit(data: RegressionData, lambda: number, names: reado
     try {
       hInv = invertSymmetric(
         matCombine(
-          weightedCrossprod(data.xUnlabeled, etaU.map(w)),
+          weightedCrossprod(
+            data.xUnlabeled,
+            etaU.map((e, i) => wu[i] * w(e)),
+          ),
           lambda / N,
-          weightedCrossprod(data.x, eta.map(w)),
+          weightedCrossprod(
+            data.x,
+            eta.map((e, i) => wl[i] * w(e)),
+          ),
           (1 - lambda) / n,
         ),
         names,
@@ -336,13 +368,33 @@ const logisticGlm: Glm = {
     return m * (1 - m);
   },
   fit: rectifiedLogisticFit,
+  /**
+   * ppi_py's classical_logistic_ci: V⁻¹ Cov(g) V⁻¹ / n with V = (1/n) Σ w μ(1 − μ) xxᵀ and Cov(g)
+   * the sample covariance (divisor n − 1) of the gradients w x(μ − y) at the MLE, which is
+   * n/(n − 1) times the HC0 sandwich. (ppi_py's baseline takes no weights; with weights this is
+   * the same form with the weighted MLE.)
+   */
   classical(data, names) {
-    const f = logistic(data.x, [...data.y], { variance: "sandwich", names });
-    return { coef: f.coef, cov: f.cov, converged: f.converged };
+    const { coef, converged } = rectifiedLogisticFit(data, 0, names);
+    const n = data.y.length;
+    const w = rescaledWeights(data.w, n);
+    const eta = matVec(data.x, coef);
+    const grads = data.x.map((xi, i) => xi.map((v) => w[i] * v * (sigmoid(eta[i]) - data.y[i])));
+    const vInv = invertSymmetric(
+      matScale(
+        weightedCrossprod(
+          data.x,
+          eta.map((e, i) => w[i] * sigmoid(e) * (1 - sigmoid(e))),
+        ),
+        1 / n,
+      ),
+      names,
+    );
+    return { coef, cov: matScale(sandwich(vInv, rowCovariance(grads)), 1 / n), converged };
   },
 };
 
-/** PPI++ OLS coefficients with sandwich variance; classical = human-only OLS with HC0 SEs. */
+/** PPI++ OLS coefficients with sandwich variance; classical = human-only (weighted) OLS with HC0 SEs. */
 export function ppiOls(data: RegressionData, opts: RegressionOptions = {}): RegressionCalibration {
   // Rank problems in the pooled design show up first here, with the column named.
   invertSymmetric(weightedCrossprod(data.x), opts.terms);

@@ -138,3 +138,104 @@ test("Many Labs 2 framing (Tversky) and less-is-better (Hsee): WEIRD vs. non-WEI
   assert.deepEqual(check.consoleErrors, []);
   assert.equal(check.plots, 2);
 });
+
+test("a 0/1 outcome on one side and a continuous one on the other is refused, or compared on d by request", () => {
+  const rows = (study: string, treated: number[], control: number[]): ArmOutcome[] => [
+    ...treated.map((outcome) => ({ study, arm: "treated" as const, outcome })),
+    ...control.map((outcome) => ({ study, arm: "control" as const, outcome })),
+  ];
+  const human = rows("s", [1, 1, 0, 1, 1, 0, 1, 1], [0, 1, 0, 0, 1, 0, 0, 0]);
+  // The simulator answered with probabilities: not 0/1.
+  const sim = rows("s", [0.8, 0.7, 0.9, 0.6, 0.75, 0.8], [0.3, 0.4, 0.2, 0.35, 0.5, 0.3]);
+  assert.throws(
+    () => compareEffects(human, sim),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /study "s"/.test(e.message) &&
+      /human outcomes are all 0\/1 but the simulated ones are not/.test(e.message) &&
+      /--continuous/.test(e.message),
+  );
+  // Explicitly continuous: Cohen's d on both sides, the log odds ratio is not used.
+  const res = compareEffects(human, sim, { continuous: true });
+  const s = res.studies[0];
+  assert.equal(s.human.binary, false);
+  assert.equal(s.human.log_odds_ratio, undefined);
+  assert.equal(s.human.d.estimate, s.human.cohens_d.estimate);
+  assert.equal(s.sim?.d.estimate, s.sim?.cohens_d.estimate);
+  assert.equal(res.scale, "cohens_d");
+});
+
+test("weighted effects: weighted means, Kish effective n; unit weights give the unweighted figures", () => {
+  const t = [3, 5, 4, 6, 2, 5];
+  const c = [2, 3, 1, 4, 2, 3];
+  const plain = estimateEffect(t, c);
+  const unit = estimateEffect(t, c, { weights: { treated: t.map(() => 1), control: c.map(() => 1) } });
+  for (const k of ["difference", "cohens_d", "d"] as const) assert.deepEqual(unit[k], plain[k]);
+  const wt = [1, 2, 1, 3, 1, 2];
+  const wc = [2, 1, 1, 1, 3, 2];
+  const e = estimateEffect(t, c, { weights: { treated: wt, control: wc } });
+  const wmean = (x: number[], w: number[]) =>
+    x.reduce((a, v, i) => a + v * w[i], 0) / w.reduce((a, v) => a + v);
+  close(e.mean_treated, wmean(t, wt));
+  close(e.difference.estimate, wmean(t, wt) - wmean(c, wc));
+  const kish = (w: number[]) => w.reduce((a, v) => a + v) ** 2 / w.reduce((a, v) => a + v * v, 0);
+  close(e.n_effective_treated, kish(wt));
+  close(e.n_effective_control, kish(wc));
+  // Reliability-weighted variance Σw(x − m)² / (Σw − Σw²/Σw), over the effective n.
+  const wvar = (x: number[], w: number[]) => {
+    const m = wmean(x, w);
+    const sw = w.reduce((a, v) => a + v);
+    const sw2 = w.reduce((a, v) => a + v * v, 0);
+    return x.reduce((a, v, i) => a + w[i] * (v - m) ** 2, 0) / (sw - sw2 / sw);
+  };
+  close(e.difference.se, Math.sqrt(wvar(t, wt) / kish(wt) + wvar(c, wc) / kish(wc)));
+});
+
+test("effects by subgroup: per-group effects, Cochran's Q interaction test, agreement per group", () => {
+  // Group a: a clear positive effect on both sides; group b: small and positive for humans, negative for the simulation.
+  const rows = (side: number): ArmOutcome[] => {
+    const out: ArmOutcome[] = [];
+    for (let i = 0; i < 40; i++) {
+      const noise = ((i * 37) % 11) / 11 - 0.5;
+      out.push({ study: "s", arm: "treated", outcome: 2 + noise, group: "a" });
+      out.push({ study: "s", arm: "control", outcome: 0 + noise * 0.8, group: "a" });
+      out.push({ study: "s", arm: "treated", outcome: (side ? -1 : 0.4) + noise, group: "b" });
+      out.push({ study: "s", arm: "control", outcome: 0 - noise * 0.6, group: "b" });
+    }
+    out.push({ study: "s", arm: "treated", outcome: 1 }); // no group: counted as missing
+    return out;
+  };
+  const res = compareEffects(rows(0), rows(1), { by: "g" });
+  const sg = res.studies[0].subgroups!;
+  assert.deepEqual(
+    sg.groups.map((g) => g.group),
+    ["a", "b"],
+  );
+  assert.deepEqual(sg.missing, { human: 1, sim: 1 });
+  const a = sg.groups[0];
+  const byHand = estimateEffect(
+    rows(0)
+      .filter((r) => r.group === "a" && r.arm === "treated")
+      .map((r) => r.outcome),
+    rows(0)
+      .filter((r) => r.group === "a" && r.arm === "control")
+      .map((r) => r.outcome),
+  );
+  assert.deepEqual(a.human?.d, byHand.d);
+  assert.equal(a.sign_agree, true);
+  assert.equal(sg.groups[1].sign_agree, false);
+  // Q by hand from the two groups' differences in means.
+  const parts = sg.groups.map((g) => ({
+    d: g.human!.difference.estimate!,
+    w: 1 / g.human!.difference.se! ** 2,
+  }));
+  const pooled = (parts[0].d * parts[0].w + parts[1].d * parts[1].w) / (parts[0].w + parts[1].w);
+  close(
+    sg.interaction.human?.q,
+    parts.reduce((s, p) => s + p.w * (p.d - pooled) ** 2, 0),
+  );
+  assert.equal(sg.interaction.human?.df, 1);
+  assert.ok(sg.interaction.human!.p < 0.001 && sg.interaction.sim!.p < 0.001);
+  assert.equal(sg.interaction_agree, true);
+  assert.equal(res.summary.subgroup_sign_agreement, 0.5);
+});

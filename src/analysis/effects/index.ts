@@ -1,5 +1,5 @@
 /** Treatment-effect replication: human vs. simulated effects per study and across studies. */
-export { type Effect, type Estimate, estimateEffect } from "./estimate.ts";
+export { type Effect, type Estimate, estimateEffect, isBinary } from "./estimate.ts";
 export {
   type ArmOutcome,
   compareEffects,
@@ -7,5 +7,13 @@ export {
   type EffectsResult,
   readArmOutcomes,
   type StudyComparison,
+  weightCell,
 } from "./replicate.ts";
 export { effectsReport, effectsSections } from "./report.ts";
+export { subgroupSections } from "./subgroup-report.ts";
+export {
+  type InteractionTest,
+  interactionTest,
+  type SubgroupEffect,
+  type SubgroupEffects,
+} from "./subgroups.ts";

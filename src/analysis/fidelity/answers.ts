@@ -1,4 +1,4 @@
-import { readCsv } from "../../data/index.ts";
+import { parseNumber, readCsv } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 
 /** One answer of one person to one item; any other fields are person attributes. */
@@ -21,6 +21,8 @@ export interface AnswerSet {
   answers: Map<string, Map<string, string | number>>;
   /** item → every non-empty answer in the file (for distribution comparisons). */
   byItem: Map<string, (string | number)[]>;
+  /** item → the person of each answer in byItem (for weighted distributions). */
+  byItemPersons: Map<string, string[]>;
   /** person → attribute → first non-empty value. */
   attributes: Map<string, Map<string, string>>;
   attributeNames: string[];
@@ -86,6 +88,7 @@ export function loadAnswers(source: AnswerSource, type: AnswerType, label = "ans
   const attributeNames = raw.header.filter((h) => !KEY_COLUMNS.includes(h));
   const answers = new Map<string, Map<string, string | number>>();
   const byItem = new Map<string, (string | number)[]>();
+  const byItemPersons = new Map<string, string[]>();
   const attributes = new Map<string, Map<string, string>>();
   const seen = new Map<string, string>();
   for (const { where, values } of raw.rows) {
@@ -114,12 +117,15 @@ export function loadAnswers(source: AnswerSource, type: AnswerType, label = "ans
     if (text === "") continue;
     let answer: string | number = text;
     if (type === "numeric") {
-      answer = Number(text);
-      if (!Number.isFinite(answer)) {
+      const parsed = parseNumber(text);
+      // NA, NaN and "." are missing in a numeric answer, like an empty one.
+      if (parsed === null) continue;
+      if (parsed === undefined) {
         throw new UserError(`answer "${text}" is not a number (--type numeric)`, {
           where: `${where}, column answer`,
         });
       }
+      answer = parsed;
     }
     let mine = answers.get(person);
     if (!mine) {
@@ -131,8 +137,10 @@ export function loadAnswers(source: AnswerSource, type: AnswerType, label = "ans
     if (!list) {
       list = [];
       byItem.set(item, list);
+      byItemPersons.set(item, []);
     }
     list.push(answer);
+    byItemPersons.get(item)!.push(person);
   }
-  return { name: raw.name, answers, byItem, attributes, attributeNames };
+  return { name: raw.name, answers, byItem, byItemPersons, attributes, attributeNames };
 }

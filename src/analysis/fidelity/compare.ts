@@ -1,9 +1,10 @@
 import { UserError } from "../../errors/index.ts";
-import { bootstrapCI, mean, normalCdf, pearson, quantile, variance } from "../stats/index.ts";
+import { bootstrapCI, mean, normalCdf, pearson, quantile, weightedMoments } from "../stats/index.ts";
 import { type AnswerSet, type AnswerSource, type AnswerType, loadAnswers } from "./answers.ts";
 import { entropy, jensenShannon, shares, totalVariation, wasserstein1 } from "./distances.ts";
 import { categoricalOverall, itemR, numericOverall } from "./metrics.ts";
 import { buildPairs, type Pair } from "./pairs.ts";
+import { applyWeights, type Side, side, weightedShare } from "./weighted.ts";
 
 export interface FidelityInput {
   sim: AnswerSource;
@@ -21,6 +22,12 @@ export interface CompareOptions {
   bootstrap?: { B: number; seed: number | string; alpha?: number };
   /** Belief–action pairs of items: within-person correlation, human vs. simulated. */
   coherence?: { belief: string; action: string }[];
+  /**
+   * Person weights (person id → weight, e.g. from `populace weight`): accuracy, errors and
+   * answer distributions are weighted by the person's weight on both sides. Every person of
+   * both files needs one.
+   */
+  weights?: { name: string; weights: ReadonlyMap<string, number> };
 }
 
 /** JSON-ready numbers: undefined metrics are null, never NaN. */
@@ -81,6 +88,8 @@ export interface CoherenceResult {
 export interface FidelityResult {
   type: AnswerType;
   files: { sim: string; human: string; retest?: string };
+  /** Weighted comparisons: the weights file, and the human people without a weight (left out). */
+  weights?: { file: string; human_left_out: number };
   overall: Record<string, unknown> & { n_pairs: number; n_persons: number; n_items: number };
   items: Record<string, ItemFidelity>;
   subgroups: Record<string, SubgroupFidelity>;
@@ -101,61 +110,68 @@ function overallOf(groups: Pair[][], type: AnswerType, withRetest: boolean) {
 
 const MAX_SCALE_POINTS = 15;
 
-function distribution(humanAll: (string | number)[], simAll: (string | number)[]) {
-  const hs = shares(humanAll);
-  const ss = shares(simAll);
+function distribution(human: Side, sim: Side) {
+  const humanAll = human.values;
+  const simAll = sim.values;
+  const hs = shares(humanAll, human.w);
+  const ss = shares(simAll, sim.w);
   let options = [...new Set([...hs.keys(), ...ss.keys()])];
   if (typeof humanAll[0] === "number") options = options.sort((a, b) => Number(a) - Number(b));
   return options.map((answer) => ({ answer, human: hs.get(answer) ?? 0, sim: ss.get(answer) ?? 0 }));
 }
 
-function itemFidelity(
-  pairs: Pair[],
-  humanAll: (string | number)[],
-  simAll: (string | number)[],
-  type: AnswerType,
-): ItemFidelity {
+function itemFidelity(pairs: Pair[], human: Side, sim: Side, type: AnswerType): ItemFidelity {
+  const humanAll = human.values;
+  const simAll = sim.values;
   const out: ItemFidelity = { n: pairs.length, n_human: humanAll.length, n_sim: simAll.length };
   const triples = pairs.filter((p) => p.retest !== undefined);
+  const pw = human.w ? pairs.map((p) => p.w) : undefined;
   if (type === "categorical") {
-    out.accuracy = num(pairs.filter((p) => p.sim === p.human).length / pairs.length);
-    out.jsd = num(jensenShannon(humanAll, simAll));
-    out.tv = num(totalVariation(humanAll, simAll));
-    const hH = entropy(humanAll);
-    const hS = entropy(simAll);
+    out.accuracy = num(weightedShare(pairs, (p) => p.sim === p.human));
+    out.jsd = num(jensenShannon(humanAll, simAll, human.w, sim.w));
+    out.tv = num(totalVariation(humanAll, simAll, human.w, sim.w));
+    const hH = entropy(humanAll, human.w);
+    const hS = entropy(simAll, sim.w);
     out.entropy_human = num(hH);
     out.entropy_sim = num(hS);
     out.entropy_ratio = num(hH > 0 ? hS / hH : Number.NaN);
-    out.distribution = distribution(humanAll, simAll);
+    out.distribution = distribution(human, sim);
     if (triples.length > 0) {
       out.n_retest = triples.length;
-      out.retest_accuracy = num(triples.filter((p) => p.retest === p.human).length / triples.length);
+      out.retest_accuracy = num(weightedShare(triples, (p) => p.retest === p.human));
     }
   } else {
     const h = humanAll as number[];
     const s = simAll as number[];
     let abs = 0;
-    for (const p of pairs) abs += Math.abs((p.sim as number) - (p.human as number));
-    out.mae = num(abs / pairs.length);
+    let sw = 0;
+    for (const p of pairs) {
+      abs += p.w * Math.abs((p.sim as number) - (p.human as number));
+      sw += p.w;
+    }
+    out.mae = num(abs / sw);
     out.r = num(
       itemR(
         pairs.map((p) => p.sim as number),
         pairs.map((p) => p.human as number),
+        pw,
       ),
     );
-    out.w1 = num(wasserstein1(h, s));
-    out.mean_human = num(mean(h));
-    out.mean_sim = num(mean(s));
-    const vh = variance(h);
-    out.variance_ratio = num(vh > 0 ? variance(s) / vh : Number.NaN);
+    out.w1 = num(wasserstein1(h, s, human.w, sim.w));
+    const mh = weightedMoments(h, human.w);
+    const ms = weightedMoments(s, sim.w);
+    out.mean_human = num(mh.mean);
+    out.mean_sim = num(ms.mean);
+    out.variance_ratio = num(mh.variance > 0 ? ms.variance / mh.variance : Number.NaN);
     // Shares per value only make sense for scales with few points (e.g. Likert items).
-    if (new Set([...h, ...s]).size <= MAX_SCALE_POINTS) out.distribution = distribution(h, s);
+    if (new Set([...h, ...s]).size <= MAX_SCALE_POINTS) out.distribution = distribution(human, sim);
     if (triples.length > 0) {
       out.n_retest = triples.length;
       out.retest_r = num(
         itemR(
           triples.map((p) => p.retest as number),
           triples.map((p) => p.human as number),
+          pw ? triples.map((p) => p.w) : undefined,
         ),
       );
     }
@@ -277,9 +293,13 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   }
   const minGroup = opts.minGroup ?? 10;
   const sim = loadAnswers(input.sim, type, "sim");
-  const human = loadAnswers(input.human, type, "human");
-  const retest = input.retest !== undefined ? loadAnswers(input.retest, type, "retest") : undefined;
-  const { persons, pairsOf } = buildPairs(sim, human, retest);
+  const loadedHuman = loadAnswers(input.human, type, "human");
+  const loadedRetest = input.retest !== undefined ? loadAnswers(input.retest, type, "retest") : undefined;
+  const weighted = opts.weights ? applyWeights(opts.weights, sim, loadedHuman, loadedRetest) : undefined;
+  const human = weighted?.human ?? loadedHuman;
+  const retest = weighted ? weighted.retest : loadedRetest;
+  const weightOf = weighted?.weightOf;
+  const { persons, pairsOf } = buildPairs(sim, human, retest, weightOf);
   if (persons.length === 0) {
     throw new UserError(
       `no (person_id, item) has an answer in both ${sim.name} and ${human.name}; ` +
@@ -294,7 +314,7 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   for (const list of groups) for (const p of list) byItemPairs.get(p.item)!.push(p);
   const items: Record<string, ItemFidelity> = {};
   for (const [item, pairs] of byItemPairs) {
-    items[item] = itemFidelity(pairs, human.byItem.get(item)!, sim.byItem.get(item)!, type);
+    items[item] = itemFidelity(pairs, side(human, item, weightOf), side(sim, item, weightOf), type);
   }
 
   const main = overallOf(groups, type, withRetest);
@@ -347,6 +367,9 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
   const result: FidelityResult = {
     type,
     files: { sim: sim.name, human: human.name, ...(retest ? { retest: retest.name } : {}) },
+    ...(weighted && opts.weights
+      ? { weights: { file: opts.weights.name, human_left_out: weighted.leftOut } }
+      : {}),
     overall,
     items,
     subgroups: subgroups(opts.by ?? [], human, persons, pairsOf, type, minGroup, withRetest),

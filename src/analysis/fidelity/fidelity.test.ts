@@ -216,3 +216,112 @@ test("GSS panel: cappun wave 1 vs wave 2 agreement is the documented 84% on 4,22
   assert.ok((res.items.cappun.tv as number) < 0.05);
   assert.deepEqual(Object.keys(res.subgroups.sex.groups), ["Female", "Male"]);
 });
+
+test("weighted compare: a person of weight 2 counts as that person twice; unit weights change nothing", () => {
+  const rows = (list: [string, string, string | number][]): AnswerRow[] =>
+    list.map(([p, i, a]) => ({ person_id: p, item: i, answer: a }));
+  const simRows: [string, string, string][] = [
+    ["a", "q", "x"],
+    ["b", "q", "y"],
+    ["c", "q", "x"],
+    ["a", "r", "y"],
+    ["b", "r", "y"],
+  ];
+  const humanRows: [string, string, string][] = [
+    ["a", "q", "x"],
+    ["b", "q", "x"],
+    ["c", "q", "y"],
+    ["a", "r", "y"],
+    ["b", "r", "x"],
+    ["d", "q", "y"],
+  ];
+  const weights = new Map([
+    ["a", 2],
+    ["b", 1],
+    ["c", 1],
+    ["d", 1],
+  ]);
+  const weighted = compareFidelity(
+    { sim: rows(simRows), human: rows(humanRows) },
+    { weights: { name: "w.csv", weights } },
+  );
+  // The same data with person a written twice (a and a2).
+  const twice = (list: [string, string, string][]) => [
+    ...list,
+    ...list.filter((r) => r[0] === "a").map(([, i, v]) => ["a2", i, v] as [string, string, string]),
+  ];
+  const doubled = compareFidelity({ sim: rows(twice(simRows)), human: rows(twice(humanRows)) });
+  close(weighted.overall.accuracy, doubled.overall.accuracy as number);
+  for (const item of ["q", "r"]) {
+    close(weighted.items[item].accuracy, doubled.items[item].accuracy as number);
+    close(weighted.items[item].jsd, doubled.items[item].jsd as number);
+    assert.deepEqual(weighted.items[item].distribution, doubled.items[item].distribution);
+  }
+  assert.deepEqual(weighted.weights, { file: "w.csv", human_left_out: 0 });
+  const unit = compareFidelity(
+    { sim: rows(simRows), human: rows(humanRows) },
+    { weights: { name: "w1", weights: new Map([...weights.keys()].map((k) => [k, 1])) } },
+  );
+  const plain = compareFidelity({ sim: rows(simRows), human: rows(humanRows) });
+  assert.deepEqual(unit.items, plain.items);
+  assert.equal(unit.overall.accuracy, plain.overall.accuracy);
+  assert.throws(
+    () =>
+      compareFidelity(
+        { sim: rows(simRows), human: rows(humanRows) },
+        { weights: { name: "w.csv", weights: new Map([["a", 1]]) } },
+      ),
+    /w\.csv: 2 simulated people of .* have no weight in w\.csv \(first: "b"\)/,
+  );
+  // Human people without a weight are left out, and counted.
+  const part = compareFidelity(
+    { sim: rows(simRows.filter((r) => r[0] !== "c")), human: rows(humanRows) },
+    {
+      weights: {
+        name: "w.csv",
+        weights: new Map([
+          ["a", 2],
+          ["b", 1],
+        ]),
+      },
+    },
+  );
+  assert.deepEqual(part.weights, { file: "w.csv", human_left_out: 2 });
+  assert.equal(part.items.q.n_human, 2);
+});
+
+test("weighted numeric compare: weighted MAE and W1 equal the duplicated data", () => {
+  const rows = (list: [string, string, number][]): AnswerRow[] =>
+    list.map(([p, i, a]) => ({ person_id: p, item: i, answer: a }));
+  const s: [string, string, number][] = [
+    ["a", "x", 1],
+    ["b", "x", 4],
+    ["c", "x", 2],
+    ["d", "x", 5],
+  ];
+  const h: [string, string, number][] = [
+    ["a", "x", 2],
+    ["b", "x", 3],
+    ["c", "x", 2],
+    ["d", "x", 3],
+  ];
+  const w = new Map([
+    ["a", 3],
+    ["b", 1],
+    ["c", 1],
+    ["d", 2],
+  ]);
+  const weighted = compareFidelity(
+    { sim: rows(s), human: rows(h) },
+    { type: "numeric", weights: { name: "w", weights: w } },
+  );
+  const expand = (list: [string, string, number][]) =>
+    list.flatMap(([p, i, v]) =>
+      Array.from({ length: w.get(p)! }, (_, k) => [`${p}${k}`, i, v] as [string, string, number]),
+    );
+  const doubled = compareFidelity({ sim: rows(expand(s)), human: rows(expand(h)) }, { type: "numeric" });
+  close(weighted.overall.mae, doubled.overall.mae as number);
+  close(weighted.items.x.w1, doubled.items.x.w1 as number);
+  close(weighted.items.x.r, doubled.items.x.r as number);
+  close(weighted.items.x.mean_sim, doubled.items.x.mean_sim as number);
+});

@@ -7,6 +7,8 @@ export interface Pair {
   human: string | number;
   /** The human retest answer, when the retest file has one for this (person, item). */
   retest?: string | number;
+  /** The person's weight (1 unless the comparison is weighted). */
+  w: number;
 }
 
 /** Pairs grouped by person, persons in the human file's order. */
@@ -15,7 +17,12 @@ export interface PairIndex {
   pairsOf: Map<string, Pair[]>;
 }
 
-export function buildPairs(sim: AnswerSet, human: AnswerSet, retest?: AnswerSet): PairIndex {
+export function buildPairs(
+  sim: AnswerSet,
+  human: AnswerSet,
+  retest?: AnswerSet,
+  weightOf: (person: string) => number = () => 1,
+): PairIndex {
   const persons: string[] = [];
   const pairsOf = new Map<string, Pair[]>();
   for (const [person, humanAnswers] of human.answers) {
@@ -23,10 +30,11 @@ export function buildPairs(sim: AnswerSet, human: AnswerSet, retest?: AnswerSet)
     if (!simAnswers) continue;
     const retestAnswers = retest?.answers.get(person);
     const list: Pair[] = [];
+    const w = weightOf(person);
     for (const [item, h] of humanAnswers) {
       const s = simAnswers.get(item);
       if (s === undefined) continue;
-      const pair: Pair = { item, sim: s, human: h };
+      const pair: Pair = { item, sim: s, human: h, w };
       const r = retestAnswers?.get(item);
       if (r !== undefined) pair.retest = r;
       list.push(pair);

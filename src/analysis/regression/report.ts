@@ -10,10 +10,11 @@ export function regressionSections(res: RegressionResult): ReportSection[] {
     {
       heading: `Regression recovery: ${res.outcome}`,
       paragraphs: [
-        `${res.model === "ols" ? `OLS with ${res.robust} standard errors` : `Logistic regression (${res.robust === "none" ? "model" : "sandwich"} SEs)`}; ` +
+        `${res.model === "ols" ? `OLS with ${res.robust} standard errors` : `Logistic regression (${res.robust === "none" ? "model" : res.robust} SEs)`}; ` +
           `n = ${res.n.human} ${human}, ${res.n.sim} ${sim} complete rows.`,
         `Over the ${res.coefficients.length - 1} slopes: sign agreement ${fmt(res.summary.sign_agreement)}, ` +
           `${level} CI overlap ${fmt(res.summary.ci_overlap)}, correlation of coefficients ${fmt(res.summary.r_coefficients)}.`,
+        ...res.warnings.map((w) => `Warning: ${w}`),
       ],
       plots: [
         {
@@ -51,9 +52,9 @@ export function regressionSections(res: RegressionResult): ReportSection[] {
           c.human.se,
           c.sim.coef,
           c.sim.se,
-          c.sign_agree ? "yes" : "no",
+          c.sign_agree === null ? "—" : c.sign_agree ? "yes" : "no",
           c.ratio,
-          c.ci_overlap ? "yes" : "no",
+          c.ci_overlap === null ? "—" : c.ci_overlap ? "yes" : "no",
           c.z_difference,
           c.p_difference,
         ]),

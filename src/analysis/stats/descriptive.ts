@@ -53,3 +53,27 @@ export function quantile(sorted: readonly number[], p: number): number {
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
+
+/**
+ * Weighted mean, variance with reliability weights Σw(x − x̄)² / (Σw − Σw²/Σw) (the unbiased
+ * variance, n − 1 when every weight is 1) and Kish's effective n (Σw)²/Σw². Without weights: the
+ * mean, the sample variance and n.
+ */
+export function weightedMoments(
+  xs: readonly number[],
+  w?: readonly number[],
+): { mean: number; variance: number; nEffective: number } {
+  if (!w) return { mean: mean(xs), variance: variance(xs), nEffective: xs.length };
+  let sw = 0;
+  let sw2 = 0;
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sw += w[i];
+    sw2 += w[i] * w[i];
+    m += w[i] * xs[i];
+  }
+  m /= sw;
+  let ss = 0;
+  for (let i = 0; i < xs.length; i++) ss += w[i] * (xs[i] - m) ** 2;
+  return { mean: m, variance: ss / (sw - sw2 / sw), nEffective: (sw * sw) / sw2 };
+}

@@ -4,7 +4,7 @@
  * person-level bootstrap.
  */
 export { type BootstrapInterval, type BootstrapOptions, bootstrapCI } from "./bootstrap.ts";
-export { covariance, mean, pearson, quantile, sd, variance } from "./descriptive.ts";
+export { covariance, mean, pearson, quantile, sd, variance, weightedMoments } from "./descriptive.ts";
 export { chiSquareCdf, fCdf, normalCdf, normalQuantile, tCdf, tQuantile } from "./distributions.ts";
 export {
   invertSymmetric,

@@ -19,12 +19,14 @@ export interface OlsFit {
   p: number;
   /** Residual degrees of freedom n − p. */
   df: number;
+  /** Rows fitted exactly (leverage 1): HC3 is undefined with them, so its SEs are NaN (as in R). */
+  leverageOne: number[];
 }
 
 /**
  * Ordinary least squares. X holds whatever columns the caller wants (include a column of ones
  * for an intercept). Robust covariances are the White sandwich (XᵀX)⁻¹ Xᵀ diag(ωᵢ) X (XᵀX)⁻¹
- * with ωᵢ = eᵢ² (HC0), eᵢ²·n/(n−p) (HC1) or eᵢ²/(1−hᵢ)² (HC3).
+ * with ωᵢ = eᵢ² (HC0), eᵢ²·n/(n−p) (HC1) or eᵢ²/(1−hᵢ)² (HC3), as R's sandwich::vcovHC.
  */
 export function ols(x: Matrix, y: readonly number[], opts: OlsOptions = {}): OlsFit {
   const robust = opts.robust ?? "HC0";
@@ -39,6 +41,7 @@ export function ols(x: Matrix, y: readonly number[], opts: OlsOptions = {}): Ols
   const fitted = matVec(x, coef);
   const residuals = y.map((v, i) => v - fitted[i]);
   const df = n - p;
+  const leverageOne: number[] = [];
   let cov: Matrix;
   if (robust === "none") {
     if (df === 0)
@@ -55,16 +58,20 @@ export function ols(x: Matrix, y: readonly number[], opts: OlsOptions = {}): Ols
     } else if (robust === "HC3") {
       omega = omega.map((w, i) => {
         const h = leverage(x[i], xtxInv);
-        // A point with leverage 1 is fitted exactly; its residual carries no information.
-        return h < 1 - 1e-12 ? w / ((1 - h) * (1 - h)) : 0;
+        // A point with leverage 1 is fitted exactly: e²/(1 − h)² is 0/0 and HC3 is undefined.
+        if (h > 1 - 1e-10) leverageOne.push(i);
+        return w / ((1 - h) * (1 - h));
       });
     } else if (robust !== "HC0") {
       throw new UserError(`OLS: unknown robust covariance "${robust}" (use none, HC0, HC1 or HC3)`);
     }
-    cov = sandwich(xtxInv, weightedCrossprod(x, omega));
+    cov =
+      leverageOne.length > 0
+        ? xtxInv.map((row) => row.map(() => Number.NaN))
+        : sandwich(xtxInv, weightedCrossprod(x, omega));
   }
   const se = cov.map((row, j) => Math.sqrt(Math.max(0, row[j])));
-  return { coef, se, cov, residuals, n, p, df };
+  return { coef, se, cov, residuals, n, p, df, leverageOne };
 }
 
 /** hᵢ = xᵢᵀ (XᵀX)⁻¹ xᵢ. */

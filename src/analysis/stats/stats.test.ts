@@ -185,7 +185,12 @@ test("logistic reports separation and rejects non-binary outcomes", () => {
   const fit = logistic(x, [0, 0, 1, 1]);
   assert.equal(fit.converged, false);
   assert.equal(fit.separation, true);
-  assert.ok(fit.se.every((s) => !Number.isNaN(s)));
+  // Complete separation at x = 2.5: intercept and slope both run off (to −∞ and +∞).
+  assert.deepEqual(fit.separated, [
+    { term: 0, direction: -1 },
+    { term: 1, direction: 1 },
+  ]);
+  assert.ok(fit.se.every((s) => Number.isNaN(s)) && fit.coef.every((c) => Number.isNaN(c)));
   assert.throws(() => logistic(x, [0, 1, 2, 1]), /must be 0 or 1, but y\[3\] is 2/);
   assert.throws(
     () =>

@@ -21,7 +21,8 @@ async function populace(...args: string[]) {
     return true;
   }) as typeof process.stdout.write;
   try {
-    await program.parseAsync(args, { from: "user" });
+    // The validation ledger goes to a database of this test, not ./populace.db.
+    await program.parseAsync([...args, "--db", join(dir, "ledger.db")], { from: "user" });
     return { stdout, error: undefined };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
+import { compareEntries, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { openStore } from "../../store/index.ts";
 import { runDemo } from "../../study/demo.ts";
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option("--n <people>", "number of respondents", positiveInt, 200)
     .option("--budget <usd>", "spending cap when a paid model is used", positiveNumber, 1)
     .option("--json", "print the figures as JSON")
+    .option("--no-ledger", "do not add the comparison to the validation ledger of its database")
     .action(async (opts) => {
       const outDir = resolve(opts.out);
       mkdirSync(outDir, { recursive: true });
@@ -58,9 +60,29 @@ export function register(program: Command): void {
           abort: signals.abort,
         });
         view?.stop();
+        // The demo is a comparison with human data: it goes into the validation ledger like compare's.
+        const context = { domain: "gss-attitudes", model: demo.run.model.id };
+        const entries = compareEntries(demo.fidelity, {
+          command: "demo",
+          study: demo.run.run.studyName,
+          conditioning: "demographic",
+          runId: demo.run.run.id,
+          inputs: { run: demo.run.run.id },
+          ...context,
+        });
+        const earlier = await store.ledgerEntries({ domain: context.domain });
+        if (opts.ledger) await store.addLedgerEntries(entries);
+        const track = trackRecordSection(earlier, {
+          ...context,
+          exclude: new Set(entries.map((e) => e.key)),
+          db: dbPath,
+        });
         const reportPath = resolve(outDir, "report.html");
         mkdirSync(dirname(reportPath), { recursive: true });
-        writeFileSync(reportPath, renderReport(demo.report));
+        writeFileSync(
+          reportPath,
+          renderReport({ ...demo.report, sections: [...demo.report.sections, track] }),
+        );
         const seconds = (performance.now() - started) / 1000;
         if (opts.json) {
           process.stdout.write(

@@ -8,6 +8,8 @@ import { register as finetuneCompare } from "./finetune-compare.ts";
 import { register as finetuneExport } from "./finetune-export.ts";
 import { register as finetuneLaunch } from "./finetune-launch.ts";
 import { register as finetuneStatus } from "./finetune-status.ts";
+import { register as ledger } from "./ledger.ts";
+import { register as margins } from "./margins.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
@@ -19,6 +21,7 @@ import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
 import { register as webactionsImport } from "./webactions-import.ts";
 import { register as webactionsScore } from "./webactions-score.ts";
+import { register as weight } from "./weight.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
 export function registerCommands(program: Command): void {
@@ -42,6 +45,9 @@ export function registerCommands(program: Command): void {
     finetuneLaunch,
     finetuneStatus,
     finetuneCompare,
+    margins,
+    weight,
+    ledger,
     mockLlm,
   ]) {
     register(program);

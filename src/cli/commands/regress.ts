@@ -16,6 +16,7 @@ interface RegressFlags extends ReportFlags {
   formula: string;
   model: string;
   robust: string;
+  factor?: string;
   positive?: string;
   alpha: string;
   labels: string;
@@ -32,7 +33,12 @@ export function register(program: Command): void {
       .requiredOption("--sim <file>", "simulated data, same columns")
       .requiredOption("--formula <f>", 'model "outcome ~ x1 + x2" (text columns become dummies)')
       .option("--model <m>", "ols | logistic", "ols")
-      .option("--robust <type>", "none | HC0 | HC1 | HC3 (logistic: none = model SEs, else sandwich)", "HC1")
+      .option(
+        "--robust <type>",
+        "none | HC0 | HC1 | HC3, as R's sandwich::vcovHC (none: classical SEs)",
+        "HC1",
+      )
+      .option("--factor <cols>", "comma-separated predictors to treat as categories even if numeric")
       .option("--positive <value>", "logistic: text outcome counted as 1")
       .option("--alpha <a>", "1 − confidence level", "0.05")
       .option("--labels <human,sim>", "names of the two sides", "human,simulated"),
@@ -47,16 +53,29 @@ export function register(program: Command): void {
     const res = compareRegressions(
       readRows(f.human),
       readRows(f.sim),
-      { ...parseFormula(f.formula), model: f.model, robust: f.robust as RobustType, positive: f.positive },
+      {
+        ...parseFormula(f.formula),
+        model: f.model,
+        robust: f.robust as RobustType,
+        positive: f.positive,
+        factors: f.factor
+          ?.split(",")
+          .map((c) => c.trim())
+          .filter(Boolean),
+      },
       { alpha, labels: { human, sim } },
     );
     const lines = [`${"term".padEnd(28)} ${human.padStart(10)} ${sim.padStart(10)}  sign  overlap  p(diff)`];
+    const coef = (e: { coef: number | null; direction?: 1 | -1 }) =>
+      e.direction !== undefined ? (e.direction > 0 ? "+∞" : "−∞") : show(e.coef);
+    const yes = (v: boolean | null) => (v === null ? "—" : v ? "yes" : "no");
     for (const c of res.coefficients) {
       lines.push(
-        `${c.term.padEnd(28)} ${show(c.human.coef).padStart(10)} ${show(c.sim.coef).padStart(10)}  ` +
-          `${c.sign_agree ? "yes " : "no  "}  ${c.ci_overlap ? "yes    " : "no     "}  ${show(c.p_difference)}`,
+        `${c.term.padEnd(28)} ${coef(c.human).padStart(10)} ${coef(c.sim).padStart(10)}  ` +
+          `${yes(c.sign_agree).padEnd(4)}  ${yes(c.ci_overlap).padEnd(7)}  ${show(c.p_difference)}`,
       );
     }
+    for (const w of res.warnings) lines.push(`warning: ${w}`);
     emitResult(
       f,
       res,

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { ledgerEntry, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
 import { openStore, type RunRecord, type Store } from "../../store/index.ts";
@@ -15,6 +16,7 @@ interface ReportFlags {
   json?: boolean;
   dataDir?: string;
   humanData?: string;
+  ledger: boolean;
 }
 
 /** The spec a run was made from, as stored with it. */
@@ -80,6 +82,7 @@ export function register(program: Command): void {
       "--human-data <file>",
       "the calibration plan's human data (default: its path from the spec, read from here)",
     )
+    .option("--no-ledger", "do not add a calibrated estimate to the validation ledger of the database")
     .action(async (runArg: string | undefined, flags: ReportFlags) => {
       if (!existsSync(flags.db)) throw new UserError("database not found", { where: flags.db });
       const store = openStore(flags.db);
@@ -93,10 +96,65 @@ export function register(program: Command): void {
           dataDir: resolveDataDir(flags.dataDir),
           humanData: flags.humanData,
         });
-        if (flags.html) writeHtml(flags.html, renderReport(studyReportDoc(report)));
+        const track = await studyLedger(store, report, flags);
+        if (flags.html) {
+          const doc = studyReportDoc(report);
+          writeHtml(flags.html, renderReport({ ...doc, sections: [...doc.sections, track] }));
+        }
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
       } finally {
         await store.close();
       }
     });
+}
+
+/**
+ * A run with a calibration plan and its human data is a comparison with people: its calibrated
+ * estimate goes into the validation ledger. Returns the track record section for the report.
+ */
+async function studyLedger(store: Store, report: StudyReport, flags: ReportFlags) {
+  const spec = (await store.getStudy(report.study.version))?.spec as
+    | { population?: { source?: string }; instrument?: { items?: { gss?: string }[] } }
+    | undefined;
+  const items = spec?.instrument?.items ?? [];
+  const context = {
+    domain:
+      items.length > 0 && items.every((i) => typeof i.gss === "string") ? "gss-attitudes" : "unspecified",
+    model: report.model.id,
+  };
+  const e = report.calibration.estimates;
+  const entries = e
+    ? [
+        ledgerEntry(
+          {
+            command: "report",
+            study: report.study.name,
+            conditioning: spec?.population?.source === "personas" ? "persona" : "demographic",
+            runId: report.run.id,
+            inputs: {
+              run: report.run.id,
+              human: report.calibration.human_data,
+              plan: report.calibration.plan,
+            },
+            ...context,
+          },
+          `calibrated_${e.estimand}`,
+          [e.item],
+          {
+            value: e.ppi_plus_plus.estimate,
+            ci: [e.ppi_plus_plus.lower, e.ppi_plus_plus.upper],
+            n: Object.values(e.n_labeled).reduce((a, b) => a + b, 0),
+            reference: { value: e.classical.estimate, ci: [e.classical.lower, e.classical.upper] },
+            details: { confirmatory: e.confirmatory, simulated_only: e.simulated.estimate },
+          },
+        ),
+      ]
+    : [];
+  const earlier = await store.ledgerEntries({ domain: context.domain });
+  if (flags.ledger && entries.length > 0) await store.addLedgerEntries(entries);
+  return trackRecordSection(earlier, {
+    ...context,
+    exclude: new Set(entries.map((x) => x.key)),
+    db: flags.db,
+  });
 }

@@ -2,13 +2,15 @@ import { createWriteStream } from "node:fs";
 import type { Command } from "commander";
 import { csvLine } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { openStore, type ResponseRecord } from "../../store/index.ts";
+import { personId } from "../../results/index.ts";
+import { type AgentRecord, openStore, type ResponseRecord } from "../../store/index.ts";
 import { chooseRun } from "../runs.ts";
 
 export const RESULT_COLUMNS = [
   "run",
   "job",
   "agent",
+  "person_id",
   "item",
   "arm",
   "replicate",
@@ -28,11 +30,15 @@ export const RESULT_COLUMNS = [
   "model_snapshot",
 ] as const;
 
-export function resultRow(r: ResponseRecord): Record<(typeof RESULT_COLUMNS)[number], unknown> {
+export function resultRow(
+  r: ResponseRecord,
+  agent?: AgentRecord,
+): Record<(typeof RESULT_COLUMNS)[number], unknown> {
   return {
     run: r.runId,
     job: r.jobId,
     agent: r.agentId,
+    person_id: agent ? personId(agent) : r.agentId,
     item: r.item,
     arm: r.arm,
     replicate: r.replicate,
@@ -60,29 +66,67 @@ export function register(program: Command): void {
     .argument("[run]", "run id (default: the most recent run)")
     .option("--db <file>", "SQLite database", "populace.db")
     .option("--format <format>", "csv or jsonl", "csv")
+    .option(
+      "--with <parts>",
+      "attributes: the agents' attributes as columns (csv; the default) or an attributes object (jsonl); none: leave them out",
+    )
     .option("--out <file>", "write to a file instead of stdout")
     .action(async (runArg: string | undefined, opts) => {
       if (opts.format !== "csv" && opts.format !== "jsonl") {
         throw new UserError(`--format must be csv or jsonl, not "${opts.format}"`);
       }
+      const parts = opts.with ?? (opts.format === "csv" ? "attributes" : "none");
+      if (parts !== "attributes" && parts !== "none") {
+        throw new UserError(`--with must be attributes or none, not "${parts}"`);
+      }
       const store = openStore(opts.db);
       try {
         const run = await chooseRun(store, runArg, opts.db);
+        const agents = new Map((await store.agents(run.id)).map((a) => [a.agentId, a]));
+        const attributes = parts === "attributes" ? attributeColumns(agents.values()) : [];
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;
         const write = (line: string): Promise<void> =>
           out.write(line) ? Promise.resolve() : new Promise((done) => out.once("drain", () => done()));
-        if (opts.format === "csv") await write(`${RESULT_COLUMNS.join(",")}\n`);
+        if (opts.format === "csv") {
+          await write(`${csvLine([...RESULT_COLUMNS, ...attributes.map((a) => a.column)])}\n`);
+        }
         for await (const r of store.responses(run.id)) {
-          const row = resultRow(r);
-          await write(
-            opts.format === "csv"
-              ? `${csvLine(RESULT_COLUMNS.map((c) => (c === "answer" && typeof row.answer === "string" ? row.answer : row[c])))}\n`
-              : `${JSON.stringify(row)}\n`,
-          );
+          const agent = agents.get(r.agentId);
+          const row = resultRow(r, agent);
+          if (opts.format === "csv") {
+            const values = RESULT_COLUMNS.map((c) =>
+              c === "answer" && typeof row.answer === "string" ? row.answer : row[c],
+            );
+            for (const a of attributes) values.push(agent?.attributes[a.name] ?? "");
+            await write(`${csvLine(values)}\n`);
+          } else {
+            await write(
+              `${JSON.stringify(parts === "attributes" ? { ...row, attributes: agent?.attributes ?? {} } : row)}\n`,
+            );
+          }
         }
         if (opts.out) await new Promise<void>((done) => out.end(() => done()));
       } finally {
         await store.close();
       }
     });
+}
+
+/**
+ * The attribute columns of a run's agents, in first-seen order. An attribute named like a result
+ * column (e.g. "model") is written as attribute_<name>, so no column is lost or overwritten.
+ */
+export function attributeColumns(agents: Iterable<AgentRecord>): { name: string; column: string }[] {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const a of agents) {
+    for (const name of Object.keys(a.attributes)) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        names.push(name);
+      }
+    }
+  }
+  const taken = new Set<string>(RESULT_COLUMNS);
+  return names.map((name) => ({ name, column: taken.has(name) ? `attribute_${name}` : name }));
 }

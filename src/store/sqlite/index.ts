@@ -10,6 +10,8 @@ import type {
   JobList,
   JobRecord,
   JobStatus,
+  LedgerEntry,
+  LedgerFilter,
   ResponseRecord,
   RunClaim,
   RunHolder,
@@ -20,6 +22,7 @@ import type {
   StudyRecord,
   TurnRecord,
 } from "../types.ts";
+import { runAgents } from "./agents.ts";
 import {
   type BatchRows,
   batchRows,
@@ -31,6 +34,7 @@ import {
   writeRows,
 } from "./batch.ts";
 import { leasedCount, leaseJobs, releaseLeases, renewLeases } from "./leases.ts";
+import { addLedgerEntries, ledgerEntries } from "./ledger.ts";
 import { claimRun, heartbeat, releaseRun } from "./locks.ts";
 import { migrations } from "./migrations.ts";
 import { JOB_STATUS, RESPONSES, stageRange, TURNS, toJobs, toResponse, toRun, toTurn } from "./read.ts";
@@ -340,6 +344,20 @@ export class SqliteStore implements Store {
 
   async leasedCount(runId: string): Promise<number> {
     return leasedCount(this.db, this.knownRunNumber(runId));
+  }
+
+  async agents(runId: string): Promise<AgentRecord[]> {
+    const run = this.runNumber(runId);
+    if (run === undefined) return [];
+    return runAgents(this.db, run);
+  }
+
+  async addLedgerEntries(entries: LedgerEntry[]): Promise<void> {
+    addLedgerEntries(this.db, entries);
+  }
+
+  async ledgerEntries(filter?: LedgerFilter): Promise<LedgerEntry[]> {
+    return ledgerEntries(this.db, filter);
   }
 
   async close(): Promise<void> {

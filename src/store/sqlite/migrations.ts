@@ -1,3 +1,5 @@
+import { LEDGER_TABLE } from "./ledger.ts";
+
 /** Schema changes in order; each runs once, recorded in schema_migrations. Never edit a shipped one. */
 export const migrations: string[] = [
   `
@@ -157,4 +159,6 @@ export const migrations: string[] = [
      run INTEGER NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, holder TEXT NOT NULL,
      expires_at INTEGER NOT NULL, PRIMARY KEY (run, from_seq)
    );`,
+  // The validation ledger (see ledger.ts).
+  LEDGER_TABLE,
 ];
