@@ -15,3 +15,5 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+export { closest, didYouMean } from "./suggest.ts";

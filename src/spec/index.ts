@@ -1,3 +1,4 @@
+export { answersProblem, LIMITS } from "./limits.ts";
 export { formatPath, type LoadedStudy, loadStudy, parseStudy, SpecError, type SpecProblem } from "./load.ts";
 export {
   type ItemSpec,

@@ -1,3 +1,4 @@
+export { checkStudyAgainstModel, type StudyCheck, validateStudy } from "./check.ts";
 export { resolveQuestions } from "./items.ts";
 export { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";
 export { buildPopulation } from "./population.ts";

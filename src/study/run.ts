@@ -22,6 +22,7 @@ import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
+import { checkStudyAgainstModel } from "./check.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { resolveQuestions } from "./items.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
@@ -77,7 +78,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const { study, store } = options;
   const spec = study.spec;
   const notes: string[] = [];
-  const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir);
+  const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir, study);
   checkConfirmatoryPlan(study, questions);
   const agents =
     options.agents ??
@@ -92,15 +93,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       dryRun: options.dryRun,
     });
   const mode = spec.model.mode;
-  if (mode === "distribution" && !model.supportsLogprobs) {
-    notes.push(
-      `${model.id} returns no logprobs: option probabilities will be missing (answers still recorded)`,
-    );
-  }
-  if (mode === "distribution") {
-    const open = questions.find((q) => !q.options);
-    if (open) throw new UserError(`distribution mode needs closed questions; "${open.id}" has no options`);
-  }
+  checkStudyAgainstModel(study, questions, model, agents.length);
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
   const now = new Date().toISOString();

@@ -5,12 +5,14 @@
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import type { Question } from "../types.ts";
-import { type Classified, readGssCodebook, unknownVariable } from "./codebook.ts";
+import { type Classified, GSS_NOT_ASKED, readGssCodebook, unknownVariable } from "./codebook.ts";
 
 export {
+  askableVariables,
   type Classified,
   CODEBOOK_FILE,
   cleanQuestionText,
+  GSS_NOT_ASKED,
   type GssCodebook,
   type GssVariable,
   readGssCodebook,
@@ -34,9 +36,6 @@ export const GSS_DEMOGRAPHICS = [
   "relig",
   "attend",
 ] as const;
-
-/** Variables that are bookkeeping, not questions. */
-const NOT_ASKED = new Set(["year", "wtssnr", "wtssall"]);
 
 /**
  * Ten attitude items answered by most respondents in both waves 1 and 2 of both panel files
@@ -65,7 +64,7 @@ export function gssItems(dataDir?: string, ids?: readonly string[]): Question[] 
   if (!ids) {
     const out: Question[] = [];
     for (const v of codebook.variables.values()) {
-      if (v.question && v.text !== null && !NOT_ASKED.has(v.id)) out.push(v.question);
+      if (v.question && v.text !== null && !GSS_NOT_ASKED.has(v.id)) out.push(v.question);
     }
     return out;
   }
