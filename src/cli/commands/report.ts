@@ -1,13 +1,13 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
-import { openStore, type RunRecord, type Store } from "../../store/index.ts";
+import type { RunRecord, Store } from "../../store/index.ts";
 import { buildStudyReport, type StudyReport, studyReportDoc } from "../../study/index.ts";
 import { writeHtml } from "../output.ts";
 import { chooseRun } from "../runs.ts";
+import { withStore } from "../store.ts";
 
 interface ReportFlags {
   db: string;
@@ -81,9 +81,7 @@ export function register(program: Command): void {
       "the calibration plan's human data (default: its path from the spec, read from here)",
     )
     .action(async (runArg: string | undefined, flags: ReportFlags) => {
-      if (!existsSync(flags.db)) throw new UserError("database not found", { where: flags.db });
-      const store = openStore(flags.db);
-      try {
+      await withStore(flags.db, { readOnly: true }, async (store) => {
         const run = await chooseRun(store, runArg, flags.db);
         const report = await buildStudyReport({
           store,
@@ -95,8 +93,6 @@ export function register(program: Command): void {
         });
         if (flags.html) writeHtml(flags.html, renderReport(studyReportDoc(report)));
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

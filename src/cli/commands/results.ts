@@ -1,9 +1,10 @@
-import { createWriteStream } from "node:fs";
 import type { Command } from "commander";
 import { csvLine } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { openStore, type ResponseRecord } from "../../store/index.ts";
+import type { ResponseRecord } from "../../store/index.ts";
+import { exportTo } from "../output.ts";
 import { chooseRun } from "../runs.ts";
+import { withStore } from "../store.ts";
 
 export const RESULT_COLUMNS = [
   "run",
@@ -63,24 +64,19 @@ export function register(program: Command): void {
       if (opts.format !== "csv" && opts.format !== "jsonl") {
         throw new UserError(`--format must be csv or jsonl, not "${opts.format}"`);
       }
-      const store = openStore(opts.db);
-      try {
+      await withStore(opts.db, { readOnly: true }, async (store) => {
         const run = await chooseRun(store, runArg, opts.db);
-        const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-        const write = (line: string): Promise<void> =>
-          out.write(line) ? Promise.resolve() : new Promise((done) => out.once("drain", () => done()));
-        if (opts.format === "csv") await write(`${RESULT_COLUMNS.join(",")}\n`);
-        for await (const r of store.responses(run.id)) {
-          const row = resultRow(r);
-          await write(
-            opts.format === "csv"
-              ? `${csvLine(RESULT_COLUMNS.map((c) => (c === "answer" && typeof row.answer === "string" ? row.answer : row[c])))}\n`
-              : `${JSON.stringify(row)}\n`,
-          );
-        }
-        if (opts.out) await new Promise<void>((done) => out.end(() => done()));
-      } finally {
-        await store.close();
-      }
+        await exportTo(opts.out, async (write) => {
+          if (opts.format === "csv") await write(`${RESULT_COLUMNS.join(",")}\n`);
+          for await (const r of store.responses(run.id)) {
+            const row = resultRow(r);
+            await write(
+              opts.format === "csv"
+                ? `${csvLine(RESULT_COLUMNS.map((c) => (c === "answer" && typeof row.answer === "string" ? row.answer : row[c])))}\n`
+                : `${JSON.stringify(row)}\n`,
+            );
+          }
+        });
+      });
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
 import { loadStudy } from "../../spec/index.ts";
-import { openStore } from "../../store/index.ts";
+import { databaseError, openStore } from "../../store/index.ts";
 import { runStudy } from "../../study/index.ts";
 import { positiveInt, positiveNumber } from "../options.ts";
 import { progressView } from "../progress.ts";
@@ -97,6 +97,8 @@ export function register(program: Command): void {
           }
         }
         if (result.run.status === "interrupted") process.exitCode = 130;
+      } catch (error) {
+        throw databaseError(error, opts.db);
       } finally {
         signals.dispose();
         await store.close();

@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { Plan } from "../../engine/plan.ts";
 import { UserError } from "../../errors/index.ts";
@@ -28,6 +26,7 @@ import {
   writeRows,
 } from "./batch.ts";
 import { migrations } from "./migrations.ts";
+import { databaseError, type OpenOptions, openChecked } from "./open.ts";
 import { WriterThread } from "./writer.ts";
 
 /**
@@ -60,16 +59,18 @@ export class SqliteStore implements Store {
   /** Run numbers by run id: a run's number never changes. */
   private readonly runNumbers = new Map<string, number>();
 
-  constructor(path: string) {
+  constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
-    if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
-    try {
-      this.db = openDatabase(path);
-    } catch (error) {
-      throw new UserError(`cannot open database (${(error as Error).message})`, { where: path });
-    }
+    // The file checks (not a database, another program's, unusable paths) are in open.ts.
+    const { db, writable } = openChecked(path, options, migrations.length, openDatabase);
+    this.db = db;
     this.statements = new Statements(this.db);
-    this.migrate();
+    try {
+      if (writable) this.migrate();
+    } catch (error) {
+      this.db.close();
+      throw databaseError(error, path);
+    }
   }
 
   private migrate(): void {
