@@ -6,8 +6,10 @@ import {
   fidelityReport,
 } from "../../analysis/fidelity/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { gssOptionOrder } from "../../instruments/index.ts";
 import { intFlag } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
+import { countProgress } from "../progress.ts";
 
 interface CompareFlags extends ReportFlags {
   sim: string;
@@ -37,7 +39,8 @@ function summary(res: FidelityResult): string {
   }
   for (const [col, sg] of Object.entries(res.subgroups)) {
     lines.push(`by ${col}: DPD (${sg.metric}) = ${show(sg.dpd)}`);
-    for (const [g, v] of Object.entries(sg.groups)) {
+    for (const g of sg.order) {
+      const v = sg.groups[g];
       lines.push(
         `  ${g.padEnd(28)} n=${v.n_persons}  ${sg.metric}=${show(v[sg.metric])}${v.in_dpd ? "" : "  (small)"}`,
       );
@@ -81,21 +84,35 @@ export function register(program: Command): void {
       }
       return { belief, action };
     });
+    const by = flags.by
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    // GSS attributes (polviews, degree, …) are shown in the codebook's order, not alphabetically.
+    const valueOrder: Record<string, string[]> = {};
+    for (const column of by ?? []) {
+      const order = gssOptionOrder(column);
+      if (order) valueOrder[column] = order;
+    }
+    const progress = flags.bootstrap && !flags.json ? countProgress("bootstrap resamples") : undefined;
     const res = compareFidelity(
       { sim: flags.sim, human: flags.human, retest: flags.retest },
       {
         type: flags.type as AnswerType,
-        by: flags.by
-          ?.split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
+        by,
+        valueOrder,
         minGroup: intFlag(flags.minGroup, "--min-group", 0),
         bootstrap: flags.bootstrap
-          ? { B: intFlag(flags.bootstrap, "--bootstrap", 1), seed: flags.seed }
+          ? {
+              B: intFlag(flags.bootstrap, "--bootstrap", 1),
+              seed: flags.seed,
+              onProgress: progress ? (done, total) => progress.update(done, total) : undefined,
+            }
           : undefined,
         coherence,
       },
     );
+    progress?.stop();
     emitResult(
       flags,
       res,

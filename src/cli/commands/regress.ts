@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import {
   compareRegressions,
   parseFormula,
@@ -14,7 +14,9 @@ interface RegressFlags extends ReportFlags {
   human: string;
   sim: string;
   formula: string;
-  model: string;
+  family: string;
+  /** Deprecated name of --family. */
+  model?: string;
   robust: string;
   positive?: string;
   alpha: string;
@@ -31,14 +33,23 @@ export function register(program: Command): void {
       .requiredOption("--human <file>", "human data: CSV, one row per observation")
       .requiredOption("--sim <file>", "simulated data, same columns")
       .requiredOption("--formula <f>", 'model "outcome ~ x1 + x2" (text columns become dummies)')
-      .option("--model <m>", "ols | logistic", "ols")
+      .option("--family <f>", "ols | logistic", "ols")
+      .addOption(new Option("--model <m>", "deprecated: use --family").hideHelp())
       .option("--robust <type>", "none | HC0 | HC1 | HC3 (logistic: none = model SEs, else sandwich)", "HC1")
       .option("--positive <value>", "logistic: text outcome counted as 1")
       .option("--alpha <a>", "1 − confidence level", "0.05")
       .option("--labels <human,sim>", "names of the two sides", "human,simulated"),
   ).action((f: RegressFlags) => {
-    if (f.model !== "ols" && f.model !== "logistic")
-      throw new UserError(`--model must be ols or logistic, got "${f.model}"`);
+    let family = f.family;
+    if (f.model !== undefined) {
+      process.stderr.write("populace: warning: regress --model is deprecated; use --family\n");
+      if (f.family !== "ols" && f.family !== f.model) {
+        throw new UserError(`--model ${f.model} contradicts --family ${f.family}; give only --family`);
+      }
+      family = f.model;
+    }
+    if (family !== "ols" && family !== "logistic")
+      throw new UserError(`--family must be ols or logistic, got "${family}"`);
     if (!["none", "HC0", "HC1", "HC3"].includes(f.robust)) {
       throw new UserError(`--robust must be none, HC0, HC1 or HC3, got "${f.robust}"`);
     }
@@ -47,7 +58,7 @@ export function register(program: Command): void {
     const res = compareRegressions(
       readRows(f.human),
       readRows(f.sim),
-      { ...parseFormula(f.formula), model: f.model, robust: f.robust as RobustType, positive: f.positive },
+      { ...parseFormula(f.formula), model: family, robust: f.robust as RobustType, positive: f.positive },
       { alpha, labels: { human, sim } },
     );
     const lines = [`${"term".padEnd(28)} ${human.padStart(10)} ${sim.padStart(10)}  sign  overlap  p(diff)`];

@@ -94,3 +94,17 @@ export function canonicalAnswer(itemId: string, raw: string, dataDir?: string): 
 export function classifyGssAnswer(itemId: string, raw: string, dataDir?: string): Classified {
   return readGssCodebook(resolveDataDir(dataDir)).classify(itemId, raw);
 }
+
+/**
+ * The answer options of a GSS variable in codebook order (e.g. polviews from "Extremely liberal"
+ * to "Extremely conservative"), or undefined when the data directory has no codebook or the
+ * variable is not a closed question. For ordering subgroups, never required.
+ */
+export function gssOptionOrder(variable: string, dataDir?: string): string[] | undefined {
+  try {
+    return readGssCodebook(resolveDataDir(dataDir)).variables.get(variable)?.question?.options;
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
+}
