@@ -156,4 +156,6 @@ export interface Store {
   cacheGet(keys: string[]): Promise<(CachedResponse | undefined)[]>;
   responses(runId: string): AsyncIterable<ResponseRecord>;
   close(): Promise<void>;
+  /** The run's call ledger counted by outcome ("ok" or a ProviderError kind), e.g. { ok: 120, rate_limit: 3 }. */
+  callOutcomes(runId: string): Promise<Record<string, number>>;
 }

@@ -2,5 +2,7 @@ export { checkStudyAgainstModel, type StudyCheck, validateStudy } from "./check.
 export { resolveQuestions } from "./items.ts";
 export { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";
 export { buildPopulation } from "./population.ts";
-export { buildStudyReport, type StudyReport, studyReportDoc } from "./report.ts";
+export { buildStudyReport, type StudyReport } from "./report.ts";
+export { studyReportDoc } from "./report-page.ts";
+export { studyReportText } from "./report-text.ts";
 export { type Estimate, type RunStudyOptions, type RunStudyResult, runStudy } from "./run.ts";

@@ -25,6 +25,7 @@ export {
   planMixedSubjects,
 } from "./plan.ts";
 export { ppiLogistic, ppiOls, type RegressionData, type RegressionOptions } from "./regression.ts";
+export { calibrationReportDoc } from "./report.ts";
 export type {
   AteCalibration,
   CalibrationOptions,

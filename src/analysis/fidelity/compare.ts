@@ -28,10 +28,10 @@ export interface CompareOptions {
     onProgress?: (done: number, total: number) => void;
   };
   /**
-   * The natural order of a person attribute's values (e.g. a codebook's, liberal → conservative),
-   * by attribute; matched ignoring case and spacing. Other values follow in sorted order.
+   * The natural order of a person attribute's values (e.g. a codebook's, liberal → conservative):
+   * by attribute, each value's rank. Values without a rank follow, sorted.
    */
-  valueOrder?: Record<string, readonly string[]>;
+  valueRank?: Record<string, (value: string) => number | undefined>;
   /** Belief–action pairs of items: within-person correlation, human vs. simulated. */
   coherence?: { belief: string; action: string }[];
 }
@@ -292,7 +292,7 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
     type,
     minGroup,
     withRetest,
-    opts.valueOrder,
+    opts.valueRank,
   );
   if (opts.bootstrap) {
     const B = opts.bootstrap.B;
@@ -330,10 +330,9 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
       Object.keys(items),
       (opts.by ?? []).map((column) => {
         const sg = splits[column];
-        const valueOf = persons.map((p) => human.attributes.get(p)?.get(column));
         return {
           column,
-          valueOf,
+          personValues: persons.map((p) => human.attributes.get(p)?.get(column)),
           values: sg.order,
           inDpd: new Set(sg.order.filter((v) => sg.groups[v].in_dpd)),
         };

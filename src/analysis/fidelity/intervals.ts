@@ -6,7 +6,7 @@ import type { Pair } from "./pairs.ts";
 /** One subgroup split: each person's value (by position in the persons list) and the DPD's groups. */
 export interface Split {
   column: string;
-  valueOf: (string | undefined)[];
+  personValues: (string | undefined)[];
   values: string[];
   /** Groups large enough to enter the DPD (decided on the full sample). */
   inDpd: Set<string>;
@@ -61,7 +61,7 @@ export function detailIntervals(
     for (const split of splits) {
       const sums = new Map<string, { score: number; n: number }>();
       for (const i of idx) {
-        const value = split.valueOf[i];
+        const value = split.personValues[i];
         if (value === undefined) continue;
         let s = sums.get(value);
         if (!s) {

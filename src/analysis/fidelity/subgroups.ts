@@ -18,7 +18,7 @@ export function subgroups(
   type: AnswerType,
   minGroup: number,
   withRetest: boolean,
-  valueOrder: Record<string, readonly string[]> = {},
+  valueRank: Record<string, (value: string) => number | undefined> = {},
 ): Record<string, SubgroupFidelity> {
   const out: Record<string, SubgroupFidelity> = {};
   for (const col of by) {
@@ -44,7 +44,7 @@ export function subgroups(
     const metric = type === "categorical" ? "accuracy" : "mae";
     const groups: Record<string, GroupFidelity> = {};
     const eligible: number[] = [];
-    const order = orderValues([...members.keys()], valueOrder[col]);
+    const order = orderValues([...members.keys()], valueRank[col]);
     for (const [value, groupPairs] of order.map((v) => [v, members.get(v)!] as const)) {
       const o = overallOf(groupPairs, type, withRetest) as unknown as Record<string, number>;
       const inDpd = groupPairs.length >= minGroup;
@@ -61,11 +61,8 @@ export function subgroups(
   return out;
 }
 
-const looseKey = (v: string) => v.toLowerCase().replace(/\s+/g, " ").trim();
-
-/** Values in the given natural order first, the rest sorted (numbers by value). */
-function orderValues(values: string[], order: readonly string[] = []): string[] {
-  const rank = new Map(order.map((v, i) => [looseKey(v), i]));
-  const at = (v: string) => rank.get(looseKey(v)) ?? Number.POSITIVE_INFINITY;
+/** Values in their natural order (rank) first, the rest sorted (numbers by value). */
+function orderValues(values: string[], rank?: (value: string) => number | undefined): string[] {
+  const at = (v: string) => rank?.(v) ?? Number.POSITIVE_INFINITY;
   return values.sort((a, b) => at(a) - at(b) || a.localeCompare(b, "en", { numeric: true }));
 }

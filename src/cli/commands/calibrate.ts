@@ -2,12 +2,15 @@ import type { Command } from "commander";
 import {
   type CalibrationReport,
   calibrateCsv,
+  calibrationReportDoc,
   ESTIMANDS,
   type Estimand,
   type LambdaChoice,
 } from "../../analysis/calibration/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { renderReport } from "../../report/index.ts";
 import { parseAlpha } from "../options.ts";
+import { writeHtml } from "../output.ts";
 
 interface CalibrateFlags {
   outcome: string;
@@ -22,6 +25,8 @@ interface CalibrateFlags {
   lambda: string;
   alpha: string;
   json?: boolean;
+  html?: string;
+  title?: string;
 }
 
 export function parseLambda(text: string): LambdaChoice {
@@ -111,6 +116,8 @@ export function register(program: Command): void {
     .option("--lambda <auto|number>", "power tuning: auto, 1 = classic PPI, 0 = human-only", "auto")
     .option("--alpha <a>", "two-sided error level", "0.05")
     .option("--json", "print one JSON document")
+    .option("--html <file>", "write a self-contained HTML report")
+    .option("--title <text>", "title of the HTML report")
     .action((file: string, flags: CalibrateFlags) => {
       if (!ESTIMANDS.includes(flags.estimand as Estimand)) {
         throw new UserError(`--estimand must be one of ${ESTIMANDS.join(", ")}, got "${flags.estimand}"`);
@@ -132,6 +139,8 @@ export function register(program: Command): void {
         lambda: parseLambda(flags.lambda),
         alpha: parseAlpha(flags.alpha),
       });
+      if (flags.html)
+        writeHtml(flags.html, renderReport(calibrationReportDoc(report, { title: flags.title })));
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
     });
 }

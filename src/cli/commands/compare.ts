@@ -6,7 +6,7 @@ import {
   fidelityReport,
 } from "../../analysis/fidelity/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { gssOptionOrder } from "../../instruments/index.ts";
+import { gssOptionRank } from "../../instruments/index.ts";
 import { intFlag } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 import { countProgress } from "../progress.ts";
@@ -89,10 +89,10 @@ export function register(program: Command): void {
       .map((s) => s.trim())
       .filter(Boolean);
     // GSS attributes (polviews, degree, …) are shown in the codebook's order, not alphabetically.
-    const valueOrder: Record<string, string[]> = {};
+    const valueRank: Record<string, (value: string) => number | undefined> = {};
     for (const column of by ?? []) {
-      const order = gssOptionOrder(column);
-      if (order) valueOrder[column] = order;
+      const rank = gssOptionRank(column);
+      if (rank) valueRank[column] = rank;
     }
     const progress = flags.bootstrap && !flags.json ? countProgress("bootstrap resamples") : undefined;
     const res = compareFidelity(
@@ -100,7 +100,7 @@ export function register(program: Command): void {
       {
         type: flags.type as AnswerType,
         by,
-        valueOrder,
+        valueRank,
         minGroup: intFlag(flags.minGroup, "--min-group", 0),
         bootstrap: flags.bootstrap
           ? {

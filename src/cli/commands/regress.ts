@@ -7,6 +7,7 @@ import {
 } from "../../analysis/regression/index.ts";
 import type { RobustType } from "../../analysis/stats/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { formatP } from "../../report/index.ts";
 import { parseAlpha, parseLabels } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 
@@ -65,7 +66,7 @@ export function register(program: Command): void {
     for (const c of res.coefficients) {
       lines.push(
         `${c.term.padEnd(28)} ${show(c.human.coef).padStart(10)} ${show(c.sim.coef).padStart(10)}  ` +
-          `${c.sign_agree ? "yes " : "no  "}  ${c.ci_overlap ? "yes    " : "no     "}  ${show(c.p_difference)}`,
+          `${c.sign_agree ? "yes " : "no  "}  ${c.ci_overlap ? "yes    " : "no     "}  ${formatP(c.p_difference) ?? "—"}`,
       );
     }
     emitResult(

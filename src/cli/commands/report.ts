@@ -4,7 +4,7 @@ import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
 import type { RunRecord, Store } from "../../store/index.ts";
-import { buildStudyReport, type StudyReport, studyReportDoc } from "../../study/index.ts";
+import { buildStudyReport, studyReportDoc, studyReportText } from "../../study/index.ts";
 import { writeHtml } from "../output.ts";
 import { chooseRun } from "../runs.ts";
 import { withStore } from "../store.ts";
@@ -34,39 +34,6 @@ async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise
   return parsed.data;
 }
 
-const f3 = (x: number) => x.toFixed(3);
-
-/** A short plain-text summary for the terminal. */
-function summary(r: StudyReport): string {
-  const lines = [
-    `study ${r.study.name}, run ${r.run.id} (${r.run.status})`,
-    `model ${r.model.id}${r.model.label ? `: ${r.model.label}` : ""}`,
-    `jobs ${r.jobs.total}: ok ${r.jobs.ok}, failed ${r.jobs.failed}, pending ${r.jobs.pending}`,
-    `calls ${r.usage.calls}, tokens in ${r.usage.input_tokens} out ${r.usage.output_tokens}, cost ${
-      r.usage.cost_usd === null ? "unknown" : `$${r.usage.cost_usd.toFixed(4)}`
-    }`,
-  ];
-  for (const item of r.items) {
-    const shares = item.answers
-      ? item.answers.map((a) => `${a.answer} ${(a.share * 100).toFixed(1)}%`).join(", ")
-      : (item.numeric ?? []).map((s) => `mean ${f3(s.mean)} (n ${s.n})`).join(", ");
-    lines.push(`  ${item.item}: ${item.ok} valid, ${item.failed} failed${shares ? `; ${shares}` : ""}`);
-  }
-  for (const f of r.failures.reasons) lines.push(`  failed ×${f.jobs}: ${f.reason}`);
-  const e = r.calibration.estimates;
-  if (e) {
-    const show = (name: string, i: { estimate: number; lower: number; upper: number }) =>
-      `  ${name.padEnd(24)} ${f3(i.estimate)} [${f3(i.lower)}, ${f3(i.upper)}]`;
-    lines.push(
-      show("PPI++ (calibrated)", e.ppi_plus_plus),
-      show("human only", e.classical),
-      show("simulated only", e.simulated),
-    );
-  }
-  lines.push(r.calibration.statement);
-  return `${lines.join("\n")}\n`;
-}
-
 export function register(program: Command): void {
   program
     .command("report")
@@ -92,7 +59,7 @@ export function register(program: Command): void {
           humanData: flags.humanData,
         });
         if (flags.html) writeHtml(flags.html, renderReport(studyReportDoc(report)));
-        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
+        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : studyReportText(report));
       });
     });
 }

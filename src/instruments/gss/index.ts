@@ -5,7 +5,13 @@
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import type { Question } from "../types.ts";
-import { type Classified, GSS_NOT_ASKED, readGssCodebook, unknownVariable } from "./codebook.ts";
+import {
+  type Classified,
+  GSS_NOT_ASKED,
+  type GssCodebook,
+  readGssCodebook,
+  unknownVariable,
+} from "./codebook.ts";
 
 export {
   askableVariables,
@@ -96,15 +102,25 @@ export function classifyGssAnswer(itemId: string, raw: string, dataDir?: string)
 }
 
 /**
- * The answer options of a GSS variable in codebook order (e.g. polviews from "Extremely liberal"
- * to "Extremely conservative"), or undefined when the data directory has no codebook or the
- * variable is not a closed question. For ordering subgroups, never required.
+ * The rank of a value of a GSS variable in codebook order (e.g. polviews from "extremely liberal"
+ * to "extremely conservative"), in any spelling the codebook maps; undefined when the data
+ * directory has no codebook or the variable is not a closed question. For ordering subgroups.
  */
-export function gssOptionOrder(variable: string, dataDir?: string): string[] | undefined {
+export function gssOptionRank(
+  variable: string,
+  dataDir?: string,
+): ((value: string) => number | undefined) | undefined {
+  let codebook: GssCodebook;
   try {
-    return readGssCodebook(resolveDataDir(dataDir)).variables.get(variable)?.question?.options;
+    codebook = readGssCodebook(resolveDataDir(dataDir));
   } catch (error) {
     if (error instanceof UserError) return undefined;
     throw error;
   }
+  const options = codebook.variables.get(variable)?.question?.options;
+  if (!options) return undefined;
+  return (value) => {
+    const c = codebook.classify(variable, value);
+    return c.kind === "option" ? options.indexOf(c.value) : undefined;
+  };
 }

@@ -316,6 +316,16 @@ export class SqliteStore implements Store {
     for (const r of rows) yield toResponse(r);
   }
 
+  async callOutcomes(runId: string): Promise<Record<string, number>> {
+    const rows = this.stmt("SELECT outcome, COUNT(*) AS n FROM costs WHERE run_id = ? GROUP BY outcome").all(
+      runId,
+    ) as {
+      outcome: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
+  }
+
   async close(): Promise<void> {
     await this.writer?.close();
     this.statements.clear();
