@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { estimateEffect } from "../analysis/effects/index.ts";
 import { resolveDataDir } from "../data/index.ts";
+import { createModel } from "../llm/index.ts";
+import { startMockLlm } from "../mock-llm/index.ts";
 import { parseStudy } from "../spec/index.ts";
 import { openStore } from "../store/index.ts";
 import { buildStudyReport, runStudy, studyReportText } from "./index.ts";
@@ -74,4 +76,26 @@ test("a replay from the cache: the report's cache hits and calls agree with the 
   assert.equal(report.usage.cache_hits, replay.summary!.cacheHits);
   assert.equal(report.usage.calls, replay.summary!.calls);
   assert.equal(report.usage.calls, 0);
+});
+
+test("answers from the mock LLM server are labelled as a test double's", async () => {
+  const mock = await startMockLlm({ port: 0, seed: 2 });
+  const store = openStore(join(dir, "mock.db"));
+  try {
+    const custom = parseStudy(
+      "name: mocked\npopulation: {source: personas, personas: [one, two]}\ninstrument: {items: [{id: q, type: yes_no, text: Do you vote?}]}\n",
+      "mocked.yaml",
+    );
+    const model = createModel(`${mock.url}/v1#mock`);
+    const { run } = await runStudy({ study: custom, store, dataDir, model });
+    const report = await buildStudyReport({ store, run, spec: custom.spec, dataDir });
+    assert.match(
+      report.model.label ?? "",
+      /mock LLM server, a test double .*not a language model's behaviour/,
+    );
+    assert.ok(report.notes.some((n) => n.includes("a test double")));
+  } finally {
+    await store.close();
+    await mock.close();
+  }
 });

@@ -21,6 +21,10 @@ export type { HumanReference } from "./report-reference.ts";
 
 export const BASELINE_MODEL_LABEL = "answers drawn from real human data; not a language model";
 const INSTANT_MODEL_LABEL = "in-process test model answering at random; not a language model";
+const MOCK_MODEL_LABEL =
+  "Populace's mock LLM server, a test double answering from a seeded policy; not a language model's behaviour";
+/** The mock server's system fingerprint (src/mock-llm), as stored in each answer's model snapshot. */
+const MOCK_SNAPSHOT = /(^|\/)fp_mock_/;
 const TOP_REASONS = 10;
 
 export interface StudyReportOptions {
@@ -63,9 +67,10 @@ export interface StudyReport {
   notes: string[];
 }
 
-export function modelLabel(kind: string): string | null {
+export function modelLabel(kind: string, mockServer = false): string | null {
   if (kind === "baseline") return `statistical baseline (${BASELINE_MODEL_LABEL})`;
   if (kind === "instant") return INSTANT_MODEL_LABEL;
+  if (mockServer) return MOCK_MODEL_LABEL;
   return null;
 }
 
@@ -84,7 +89,9 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
   let cached = 0;
   let reasoning = 0;
   let priced = true;
+  let mockServer = false;
   for await (const r of store.responses(run.id)) {
+    if (r.modelSnapshot !== null && MOCK_SNAPSHOT.test(r.modelSnapshot)) mockServer = true;
     let tally = tallies.get(r.item);
     if (!tally) {
       // An item no longer in the spec (should not happen: the spec is the run's own).
@@ -116,7 +123,7 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
   const failedJobs = new Set<string>();
   for (const jobs of reasons.values()) for (const j of jobs) failedJobs.add(j);
   const notes: string[] = [];
-  const label = modelLabel(run.modelKind);
+  const label = modelLabel(run.modelKind, mockServer);
   if (label) notes.push(`Model: ${label}.`);
   const arms = spec.design.arms.map((a) => ({ name: a.name, text: a.text }));
   if (arms.length > 1 && (run.modelKind === "baseline" || run.modelKind === "instant")) {
