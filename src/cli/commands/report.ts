@@ -37,7 +37,9 @@ async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise
 export function register(program: Command): void {
   program
     .command("report")
-    .description("Report a stored run: model, jobs, cost, answers, failures and calibrated estimates")
+    .description(
+      "Report a stored run: model, jobs, cost, answers per item and arm (means, differences, human reference), failures, calibration",
+    )
     .argument("[run]", "run id (default: the most recent run)")
     .option("--db <file>", "SQLite database", "populace.db")
     .option("--html <file>", "write a self-contained HTML report")
