@@ -94,7 +94,7 @@ const eff = populace([
 const pooled = populace(["effects", "--human", all, "--sim", all, ...common, "--no-ledger"]);
 const reg = populace([
   ...["regress", "--human", framingWeird, "--sim", framingOther, "--formula", "choice ~ condition"],
-  ...["--model", "logistic", "--positive", "Yes", "--labels", "WEIRD,non-WEIRD", "--json"],
+  ...["--family", "logistic", "--positive", "Yes", "--labels", "WEIRD,non-WEIRD", "--json"],
 ]);
 
 type Obj = Record<string, unknown> & { [k: string]: Obj };

@@ -345,20 +345,4 @@ test("accuracy on 200 GSS panel respondents: above chance, below retest, not inf
   assert.ok(fineHits / n < retest, "held out, even fine cells stay below the retest ceiling");
 });
 
-test("speed: complete() on a one-item subject", async (t) => {
-  const bank = loadAgentBank(dataDir, { n: 500, seed: 2 });
-  for (const a of bank)
-    await model.complete({ messages: [], subject: subjectOf(a.id, a.attributes, ["cappun"]) });
-  const start = performance.now();
-  let calls = 0;
-  for (let r = 0; r < 40; r++) {
-    for (const a of bank) {
-      await model.complete({ messages: [], subject: subjectOf(a.id, a.attributes, ["cappun"], r) });
-      calls++;
-    }
-  }
-  const perSecond = calls / ((performance.now() - start) / 1000);
-  t.diagnostic(`${Math.round(perSecond)} calls/s (${calls} calls, agent-bank subjects, 1 item)`);
-  // Target 20,000/s; the floor leaves room for a loaded test machine.
-  assert.ok(perSecond > 10_000, `${perSecond}`);
-});
+// Its speed (calls/s) is a figure of `npm run bench:speed`, not a test: a loaded machine is slower.

@@ -7,7 +7,7 @@
 import { ageGroup, canonicalAttributes } from "../agents/attributes.ts";
 import { loadGssPanel } from "../datasets/gss-panel/index.ts";
 import { UserError } from "../errors/index.ts";
-import { GSS_DEMOGRAPHICS, readGssCodebook } from "../instruments/gss/index.ts";
+import { askableVariables, GSS_DEMOGRAPHICS, readGssCodebook } from "../instruments/gss/index.ts";
 import type { LanguageModel, ModelRequest, ModelResponse, Subject } from "../llm/types.ts";
 import { ProviderError } from "../llm/types.ts";
 import { createRng, type Rng } from "../random/index.ts";
@@ -39,6 +39,10 @@ export interface BaselineModel extends LanguageModel {
    * matched on, its number of answers and each answer value's share. For reports and tests.
    */
   cellFor(subject: Subject, itemId: string): { matched: string[]; n: number; shares: Record<string, number> };
+  /** Whether the data has answers to this GSS item (the baseline answers nothing else). */
+  canAnswer(itemId: string): boolean;
+  /** The GSS items it can answer, in codebook order. */
+  answerableItems(): string[];
 }
 
 const NO_USAGE = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
@@ -240,6 +244,8 @@ export function createBaselineModel(options: BaselineOptions): BaselineModel {
     kind: "baseline",
     supportsLogprobs: true,
     label: BASELINE_LABEL,
+    canAnswer: (itemId) => index.item(itemId) !== null,
+    answerableItems: () => askableVariables(codebook).filter((id) => index.item(id) !== null),
     cellFor(subject, itemId) {
       const item = itemOf(itemId);
       const cell = findCell(item, agentValues(subject.attributes), index.indexOf(subject.agentId), null);

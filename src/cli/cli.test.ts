@@ -62,9 +62,24 @@ test("validate lists every problem with line and path, exits 2, and prints no st
   assert.match(r.stderr, /bad\.yaml:2:\d+ {2}population\.n: must be a positive whole number/);
   assert.match(r.stderr, /bad\.yaml:5:\d+ {2}instrument\.items\[0\]\.options: at least 2 options/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
-  const ok = populace(["validate", writeSpec("fine", 2)]);
+  // A custom question is refused on the default statistical baseline, at its line, and is fine
+  // on an LLM; the same study with GSS items only passes on the baseline.
+  const fine = writeSpec("fine", 2);
+  const onBaseline = populace(["validate", fine]);
+  assert.equal(onBaseline.status, 2);
+  assert.match(onBaseline.stderr, /fine\.yaml:9:7 {2}instrument\.items\[0\]: "q1" is a custom question/);
+  const ok = populace(["validate", fine, "--model", "openai:gpt-4o-mini"]);
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /ok \(study "fine"/);
+  assert.match(ok.stdout, /ok \(study "fine", .*; 2 people, 2 jobs on openai:gpt-4o-mini\)/);
+  const gss = join(dir, "gss.yaml");
+  writeFileSync(
+    gss,
+    "name: gss\npopulation: {source: agent-bank, n: 3}\ninstrument:\n  items: [{gss: cappun}, {gss: grass}]\n",
+  );
+  assert.equal(populace(["validate", gss]).status, 0);
+  const ran = populace(["run", gss, "--db", join(dir, "gss.db")]);
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.match(ran.stdout, /completed: 6 ok, 0 failed/);
 });
 
 test("schema prints a JSON Schema; a missing spec file is a one-line error", () => {
@@ -169,23 +184,30 @@ test("kill -9 mid-run, then the same command resumes: nothing completed is lost 
   }
 });
 
-test("results writes one row per job and item with the documented columns", () => {
+test("results writes one row per job and item with the documented columns", async () => {
   const spec = writeSpec("res", 5);
   const db = join(dir, "res.db");
-  const run = populace(["run", spec, "--db", db, "--model", "baseline:demographic"]);
-  // Custom questions are not GSS items, so the baseline cannot answer them: each job fails with a
-  // reason, and the run says so with exit code 3.
-  assert.equal(run.status, 3, run.stderr);
+  // The statistical baseline answers only GSS items: the run is refused before any job exists.
+  const refused = populace(["run", spec, "--db", db, "--model", "baseline:demographic"]);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /"q1" is a custom question/);
+  const mock = await startMockLlm({ seed: 4 });
+  try {
+    const run = await populaceAsync(["run", spec, "--db", db, "--model", `${mock.url}/v1#mock`]);
+    assert.equal(run.status, 0, run.stderr);
+  } finally {
+    await mock.close();
+  }
   const csv = populace(["results", "--db", db]);
   assert.equal(csv.status, 0, csv.stderr);
   const table = parseCsv(csv.stdout);
   assert.deepEqual(table.header, [...RESULT_COLUMNS]);
   assert.equal(table.rows.length, 5);
   const status = table.header.indexOf("status");
-  const reason = table.header.indexOf("reason");
+  const answer = table.header.indexOf("answer");
   for (const row of table.rows) {
-    assert.equal(row[status], "failed");
-    assert.match(row[reason], /baseline/);
+    assert.equal(row[status], "ok");
+    assert.ok(["Tea", "Coffee", "Water"].includes(row[answer]), row[answer]);
   }
   const jsonl = populace(["results", "--db", db, "--format", "jsonl"]);
   const lines = jsonl.stdout
@@ -193,7 +215,7 @@ test("results writes one row per job and item with the documented columns", () =
     .split("\n")
     .map((l) => JSON.parse(l));
   assert.equal(lines.length, 5);
-  assert.equal(lines[0].model, "baseline:demographic");
+  assert.match(lines[0].model, /#mock$/);
 });
 
 test("--dry-run estimates calls, tokens and worst-case cost without calling the model", async () => {

@@ -1,4 +1,5 @@
-import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, type Command as CommandType } from "commander";
 import { isUserError } from "../errors/index.ts";
 import { registerCommands } from "./commands/index.ts";
 
@@ -10,9 +11,11 @@ import { registerCommands } from "./commands/index.ts";
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("populace")
     .description("Behavioural research with LLM-simulated people")
+    .version(packageVersion(), "-V, --version", "print the version of Populace")
     .showHelpAfterError()
     .exitOverride();
   registerCommands(program);
+  plainDefaults(program);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
@@ -30,6 +33,21 @@ export async function main(argv: string[]): Promise<number> {
     else process.stderr.write("(set POPULACE_DEBUG=1 for the stack trace; please report this)\n");
     return 1;
   }
+}
+
+function packageVersion(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+/** --help shows `(default: populace.db)`, not commander's JSON-quoted `(default: "populace.db")`. */
+function plainDefaults(command: CommandType): void {
+  for (const option of command.options) {
+    if (typeof option.defaultValue === "string" && option.defaultValueDescription === undefined) {
+      option.defaultValueDescription = option.defaultValue;
+    }
+  }
+  for (const sub of command.commands) plainDefaults(sub);
 }
 
 if (import.meta.main) {

@@ -65,3 +65,50 @@ function fields(p: Progress) {
     cost: p.costUnknown ? "unknown" : `$${p.costUsd.toFixed(4)}`,
   };
 }
+
+export interface CountView {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+/**
+ * Progress of a counted task (bootstrap resamples) on stderr: a bar on a terminal, otherwise a
+ * plain line every few seconds and one at the end.
+ */
+export function countProgress(label: string, stream: NodeJS.WriteStream = process.stderr): CountView {
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted}`,
+        barsize: 24,
+        hideCursor: true,
+        stream,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(done, total) {
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(done);
+      },
+      stop() {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = performance.now();
+  return {
+    update(done, total) {
+      const now = performance.now();
+      if (now - last < 5000 && done < total) return;
+      last = now;
+      stream.write(`${label}: ${done}/${total}\n`);
+    },
+    stop() {},
+  };
+}

@@ -17,7 +17,7 @@ interface Bucket {
   waiters: { tokens: number; resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal }[];
   /** Limits adopted from the provider's headers (never overriding the user's). */
   learned: { rpm?: boolean; tpm?: boolean };
-  timer: NodeJS.Timeout | null;
+  timer: unknown;
 }
 
 /**
@@ -30,9 +30,15 @@ interface Bucket {
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly now: () => number;
+  private readonly setTimer: (run: () => void, ms: number) => unknown;
 
-  constructor(now: () => number = () => performance.now()) {
+  /** The clock and the timer are injectable so tests can check the pacing without waiting. */
+  constructor(
+    now: () => number = () => performance.now(),
+    setTimer: (run: () => void, ms: number) => unknown = setTimeout,
+  ) {
     this.now = now;
+    this.setTimer = setTimer;
   }
 
   configure(bucket: string, limits: BucketLimits): void {
@@ -148,7 +154,7 @@ export class RateLimiter {
   private schedule(b: Bucket): void {
     if (b.timer || b.waiters.length === 0) return;
     const wait = this.waitTime(b, b.waiters[0].tokens);
-    b.timer = setTimeout(() => {
+    b.timer = this.setTimer(() => {
       b.timer = null;
       while (b.waiters.length > 0 && this.tryTake(b, b.waiters[0].tokens)) b.waiters.shift()!.resolve();
       this.schedule(b);

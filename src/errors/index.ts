@@ -29,3 +29,5 @@ export const EXIT = {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+export { closest, didYouMean } from "./suggest.ts";

@@ -13,7 +13,8 @@ export interface ParsedModelId {
 export const OLLAMA_DEFAULT_URL = "http://localhost:11434/v1";
 
 const ACCEPTED_FORMS =
-  "openai:MODEL, anthropic:MODEL, google:MODEL, ollama:MODEL, or http(s)://HOST:PORT/v1#MODEL (any OpenAI-compatible server)";
+  "openai:MODEL, anthropic:MODEL, google:MODEL, ollama:MODEL, http(s)://HOST:PORT/v1#MODEL (any OpenAI-compatible server), " +
+  "or baseline:demographic (the offline statistical baseline)";
 
 function badId(id: string, why: string): UserError {
   return new UserError(`bad model id "${id}": ${why}; expected ${ACCEPTED_FORMS}`);
@@ -49,6 +50,8 @@ export function parseModelId(id: string): ParsedModelId {
       return { provider, model };
     case "ollama":
       return { provider, model, baseURL: OLLAMA_DEFAULT_URL };
+    case "baseline":
+      throw badId(text, `the only baseline is baseline:demographic`);
     default:
       throw badId(text, `unknown provider "${provider}"`);
   }

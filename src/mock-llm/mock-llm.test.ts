@@ -201,13 +201,13 @@ test("bad bodies and unknown routes", async () => {
   await m.close();
 });
 
-test("throughput with no latency", async (t) => {
+test("3,000 requests from 32 clients at once are all answered", async (t) => {
+  // Its speed (requests/s) is a figure of `npm run bench:speed`, not a test.
   const m = await startMockLlm({ seed: 4 });
   t.after(() => m.close());
   const total = 3000;
   let next = 0;
   let ok = 0;
-  const t0 = performance.now();
   await Promise.all(
     Array.from({ length: 32 }, async () => {
       while (next < total) {
@@ -217,28 +217,26 @@ test("throughput with no latency", async (t) => {
       }
     }),
   );
-  const perSecond = total / ((performance.now() - t0) / 1000);
-  console.log(`# mock server: ${Math.round(perSecond)} requests/s (fetch client and server in one process)`);
   assert.equal(ok, total);
-  assert.ok(perSecond > 1000, `${perSecond} req/s`);
+  const s = await getStats(m.url);
+  assert.equal(s.requests, total);
+  assert.equal(s.by_status["200"], total);
 });
 
 test("latency applies to every request; /stats reports the peak number in flight", async (t) => {
   const m = await startMockLlm({ latencyMs: 100 });
   t.after(() => m.close());
-  const t0 = performance.now();
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) => post(`${m.url}/v1/chat/completions`, chatBody(i))),
   );
-  const elapsed = performance.now() - t0;
   assert.ok(results.every((r) => r.status === 200));
-  assert.ok(elapsed >= 95 && elapsed < 1000, `${elapsed} ms`);
+  // Every request was held for its latency, so all 20 were in flight together (a count, not a clock).
   const s = await getStats(m.url);
   assert.equal(s.max_concurrent, 20);
   assert.equal(s.in_flight, 0);
 });
 
-test("instant model: valid answers in both modes, same policy, cheap", async () => {
+test("instant model: valid answers in both modes, same policy, deterministic", async () => {
   const model = createInstantModel({ seed: 3 });
   assert.equal(model.kind, "instant");
   const dq = [questions[1]];
@@ -260,10 +258,8 @@ test("instant model: valid answers in both modes, same policy, cheap", async () 
   const requests = Array.from({ length: 1000 }, (_, i) =>
     buildRequest({ profile: `person ${i}`, questions, mode: "generate" }),
   );
-  const n = 100_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await model.complete(requests[i % requests.length]);
-  const perSecond = n / ((performance.now() - t0) / 1000);
-  console.log(`# instant model: ${Math.round(perSecond)} responses/s (generate, 4 items)`);
-  assert.ok(perSecond > 100_000, `${perSecond}/s`);
+  // Its speed (responses/s) is a figure of `npm run bench:speed`; here: the same request, the same answer.
+  for (const request of requests.slice(0, 50)) {
+    assert.equal((await model.complete(request)).text, (await model.complete(request)).text);
+  }
 });

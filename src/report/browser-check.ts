@@ -10,6 +10,11 @@ export interface BrowserCheck {
   plots: number;
   /** Plot slots in the page (drawn or not). */
   slots: number;
+  /**
+   * Text in drawn plots that runs outside its plot ("clipped: …") or onto other text
+   * ("overlaps: … / …"): labels a reader could not read.
+   */
+  textProblems: string[];
   title: string;
 }
 
@@ -40,6 +45,7 @@ export async function checkReportInBrowser(
       "--headless",
       "--no-sandbox",
       "--disable-gpu",
+      "--disable-quic",
       "--no-first-run",
       "--disable-background-networking",
       "--disable-component-update",
@@ -58,12 +64,37 @@ export async function checkReportInBrowser(
         consoleErrors.push(`network request: ${r.url()}`);
     });
     await page.goto(pageUrl, { waitUntil: "load" });
-    const { plots, slots } = await page.evaluate(() => {
+    const { plots, slots, textProblems } = await page.evaluate(() => {
       const all = [...document.querySelectorAll(".plot-slot")];
-      return { slots: all.length, plots: all.filter((s) => s.querySelector("svg") !== null).length };
+      const problems: string[] = [];
+      for (const svg of document.querySelectorAll(".plot-slot svg")) {
+        const frame = svg.getBoundingClientRect();
+        const texts = [...svg.querySelectorAll("text")].filter((t) => (t.textContent ?? "").trim() !== "");
+        const boxes = texts.map((t) => t.getBoundingClientRect());
+        boxes.forEach((b, i) => {
+          if (
+            b.left < frame.left - 1 ||
+            b.right > frame.right + 1 ||
+            b.top < frame.top - 1 ||
+            b.bottom > frame.bottom + 1
+          )
+            problems.push(`clipped: ${texts[i].textContent}`);
+          for (let j = i + 1; j < boxes.length; j++) {
+            const o = boxes[j];
+            const w = Math.min(b.right, o.right) - Math.max(b.left, o.left);
+            const h = Math.min(b.bottom, o.bottom) - Math.max(b.top, o.top);
+            if (w > 1 && h > 1) problems.push(`overlaps: ${texts[i].textContent} / ${texts[j].textContent}`);
+          }
+        });
+      }
+      return {
+        slots: all.length,
+        plots: all.filter((s) => s.querySelector("svg") !== null).length,
+        textProblems: problems,
+      };
     });
     if (opts.screenshot) await page.screenshot({ path: opts.screenshot, fullPage: true });
-    return { consoleErrors, plots, slots, title: await page.title() };
+    return { consoleErrors, plots, slots, textProblems, title: await page.title() };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

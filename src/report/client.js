@@ -9,7 +9,8 @@
     const grouped = hasSeries(spec.data);
     const labels = [...new Set(spec.data.map((d) => d.label))];
     const series = [...new Set(spec.data.map((d) => d.series))];
-    const rowHeight = grouped ? 12 * series.length + 8 : 20;
+    const lines = labelLines(labels);
+    const rowHeight = Math.max(grouped ? 12 * series.length + 8 : 20, 12 * lines + 6);
     const marks = [
       Plot.barX(spec.data, {
         x: "value",
@@ -36,14 +37,14 @@
       ),
     ];
     if (spec.rule != null) marks.push(Plot.ruleX([spec.rule], { stroke: "#888", strokeDasharray: "4,3" }));
+    marks.push(labelAxis(grouped ? "fy" : "y"));
     return Plot.plot({
       width: width(),
       height: 40 + rowHeight * labels.length,
-      marginLeft: grouped ? 40 : leftMargin(labels),
+      marginLeft: leftMargin(labels),
       x: { domain: spec.domain, label: spec.valueLabel ?? null, grid: true },
       y: grouped ? { axis: null, domain: series } : { domain: labels, label: null },
       fy: grouped ? { domain: labels, label: null } : undefined,
-      facet: grouped ? { marginLeft: leftMargin(labels) } : undefined,
       color: grouped ? { legend: true, domain: series } : undefined,
       caption: spec.data.some((d) => d.reference != null)
         ? `Black tick: ${spec.referenceLabel ?? "reference"}`
@@ -78,14 +79,17 @@
       ),
     ];
     if (spec.rule != null) marks.unshift(Plot.ruleX([spec.rule], { stroke: "#888", strokeDasharray: "4,3" }));
+    marks.push(labelAxis(grouped ? "fy" : "y"));
+    const lines = labelLines(labels);
     return Plot.plot({
       width: width(),
-      height: 40 + (grouped ? 12 * series.length + 10 : 22) * labels.length,
-      marginLeft: grouped ? 40 : leftMargin(labels),
-      x: { domain: spec.domain, label: spec.valueLabel ?? null, grid: true },
+      height: 40 + Math.max(grouped ? 12 * series.length + 10 : 22, 12 * lines + 6) * labels.length,
+      marginLeft: leftMargin(labels),
+      marginRight: 24,
+      // Interval ends are the data's extremes: a little room keeps them off the frame.
+      x: { domain: spec.domain, label: spec.valueLabel ?? null, grid: true, nice: !spec.domain, inset: 8 },
       y: grouped ? { axis: null, domain: series } : { domain: labels, label: null },
       fy: grouped ? { domain: labels, label: null } : undefined,
-      facet: grouped ? { marginLeft: leftMargin(labels) } : undefined,
       color: grouped ? { legend: true, domain: series } : undefined,
       marks,
     });
@@ -107,30 +111,63 @@
           { stroke: "#888", strokeDasharray: "4,3" },
         ),
       );
+    // No text labels on the points: labels of nearby points overlap. A point's label shows on
+    // hover (and as its SVG title); the section's table lists every point.
+    const title = (d) => `${d.label ?? ""} (${fmt(d.x)}, ${fmt(d.y)})`;
     marks.push(
-      Plot.dot(spec.data, {
-        x: "x",
-        y: "y",
-        fill: grouped ? "series" : "#4c78a8",
-        r: 4,
-        title: (d) => `${d.label ?? ""} (${fmt(d.x)}, ${fmt(d.y)})`,
-      }),
-      Plot.text(spec.data, { x: "x", y: "y", text: "label", dx: 6, textAnchor: "start", fontSize: 10 }),
+      Plot.dot(spec.data, { x: "x", y: "y", fill: grouped ? "series" : "#4c78a8", r: 4, title }),
+      Plot.tip(spec.data, Plot.pointer({ x: "x", y: "y", title })),
     );
+    const side = Math.min(width(), 560);
     return Plot.plot({
-      width: Math.min(width(), 560),
-      height: Math.min(width(), 560) * 0.8,
+      width: side,
+      height: side * 0.8,
       grid: true,
-      x: { label: spec.xLabel ?? null, domain: spec.domain },
-      y: { label: spec.yLabel ?? null, domain: spec.domain },
+      inset: 12,
+      x: { label: spec.xLabel ?? null, domain: spec.domain, nice: !spec.domain },
+      y: { label: spec.yLabel ?? null, domain: spec.domain, nice: !spec.domain },
       color: grouped ? { legend: true } : undefined,
       marks,
     });
   }
 
+  // Tick labels wrap at about CHARS_PER_LINE characters instead of running off the left edge.
+  const CHARS_PER_LINE = 38;
+
+  function wrap(label) {
+    const lines = [];
+    let line = "";
+    for (const word of String(label).split(/\s+/)) {
+      if (line && line.length + 1 + word.length > CHARS_PER_LINE) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line);
+    return lines.join("\n");
+  }
+
   function leftMargin(labels) {
-    const longest = Math.max(0, ...labels.map((l) => String(l).length));
-    return Math.min(260, 12 + 6.2 * longest);
+    const longest = Math.max(
+      0,
+      ...labels.map((l) =>
+        Math.max(
+          ...wrap(l)
+            .split("\n")
+            .map((x) => x.length),
+        ),
+      ),
+    );
+    return Math.min(260, 16 + 6.2 * longest);
+  }
+
+  function labelLines(labels) {
+    return Math.max(1, ...labels.map((l) => wrap(l).split("\n").length));
+  }
+
+  function labelAxis(scale) {
+    const options = { label: null, anchor: "left", tickFormat: wrap, tickSize: scale === "y" ? 6 : 0 };
+    return scale === "fy" ? Plot.axisFy(options) : Plot.axisY(options);
   }
 
   function fmt(v) {

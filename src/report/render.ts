@@ -44,13 +44,22 @@ export function formatCell(value: Cell): string {
   return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toFixed(3);
 }
 
+/** The one p-value format of every report: three decimals, or "< 0.001"; missing as null. */
+export function formatP(p: number | null | undefined): string | null {
+  if (p === null || p === undefined || !Number.isFinite(p)) return null;
+  return p < 0.001 ? "< 0.001" : p.toFixed(3);
+}
+
 function table(t: ReportTable): string {
   const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = t.rows
     .map((row) => {
       const cells = row.map((v) => {
         const numeric = typeof v === "number" || v === null;
-        return `<td${numeric ? ' class="num"' : ""}>${escapeHtml(formatCell(v))}</td>`;
+        const text = formatCell(v);
+        // Short cells (numbers, "< 0.001", "[0.373, 0.491]") never break across lines.
+        const cls = numeric ? "num" : text.length <= 16 ? "short" : "";
+        return `<td${cls ? ` class="${cls}"` : ""}>${escapeHtml(text)}</td>`;
       });
       return `<tr>${cells.join("")}</tr>`;
     })
@@ -67,9 +76,11 @@ h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.2em;margin:32px 0 8px;border-bo
 .note{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:8px 0}
 .table-wrap{overflow-x:auto}table{border-collapse:collapse;font-size:13px;margin:8px 0}
 th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
-th{background:#f3f3f3;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.short{white-space:nowrap}
 figure{margin:16px 0}figcaption{font-size:13px;color:#555}.plot-title{font-weight:600;margin:0 0 4px}
 .caption{font-size:13px;color:#555}footer{color:#888;font-size:12px;margin-top:40px}
+h3{font-size:1.05em;margin:24px 0 4px}.glossary dt{font-weight:600}.glossary dd{margin:0 0 6px 16px}
 `;
 
 /**
@@ -79,8 +90,15 @@ figure{margin:16px 0}figcaption{font-size:13px;color:#555}.plot-title{font-weigh
 export function renderReport(doc: ReportDoc): string {
   const plots: { slot: string; spec: PlotSpec }[] = [];
   const sections = doc.sections.map((section, s) => {
-    const parts = [`<section><h2>${escapeHtml(section.heading)}</h2>`];
+    const h = section.level === 3 ? "h3" : "h2";
+    const parts = [`<section><${h}>${escapeHtml(section.heading)}</${h}>`];
     for (const p of section.paragraphs ?? []) parts.push(`<p>${escapeHtml(p)}</p>`);
+    if (section.glossary && section.glossary.length > 0) {
+      const terms = section.glossary.map(
+        (g) => `<dt>${escapeHtml(g.term)}</dt><dd>${escapeHtml(g.meaning)}</dd>`,
+      );
+      parts.push(`<dl class="glossary">${terms.join("")}</dl>`);
+    }
     if (section.table) parts.push(table(section.table));
     (section.plots ?? []).forEach((spec, i) => {
       const slot = `plot-${s}-${i}`;

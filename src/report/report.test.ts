@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { checkReportInBrowser, type ReportDoc, renderReport } from "./index.ts";
+import { checkReportInBrowser, formatP, type ReportDoc, renderReport } from "./index.ts";
 
 const hostile = `</script><img src=x onerror="alert(1)"> & 'q'`;
 
@@ -88,7 +88,71 @@ test("the page loads in headless Chromium, draws every plot and logs no errors",
   assert.deepEqual(check.consoleErrors, []);
   assert.equal(check.slots, 4);
   assert.equal(check.plots, 4);
+  assert.deepEqual(check.textProblems, []);
   assert.equal(check.title, "Fidelity <demo>");
+});
+
+test("plot text never clips or overlaps: close scatter points, long option labels, long titles", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "populace-report-"));
+  const path = join(dir, "labels.html");
+  const title = `${"A very long question text that runs on, ".repeat(6)}the end.`;
+  const option = "Strongly agree with every word of the statement as it is written above";
+  writeFileSync(
+    path,
+    renderReport({
+      title: "labels",
+      sections: [
+        {
+          heading: "plots",
+          plots: [
+            {
+              kind: "scatter",
+              diagonal: true,
+              // Four studies whose effects nearly coincide: their labels used to print on top of each other.
+              data: [0.4, 0.41, 0.42, 1.4].map((x, i) => ({
+                x,
+                y: x + 0.01 * i,
+                label: `study number ${i + 1}`,
+              })),
+            },
+            {
+              kind: "bars",
+              title,
+              data: [
+                { label: option, value: 0.4 },
+                { label: "Disagree", value: 0.6 },
+              ],
+            },
+            {
+              kind: "bars",
+              data: [option, "Disagree"].flatMap((label) => [
+                { label, series: "control", value: 0.5 },
+                { label, series: "framed", value: 0.5 },
+              ]),
+            },
+          ],
+        },
+      ],
+    }),
+  );
+  const check = await checkReportInBrowser(path);
+  assert.deepEqual(check.consoleErrors, []);
+  assert.deepEqual(check.textProblems, []);
+  assert.equal(check.plots, 3);
+  // The title is shown whole (it wraps), never cut with an ellipsis.
+  assert.ok(readFileSync(path, "utf8").includes(`<p class="plot-title">${title}</p>`));
+});
+
+test("one p-value format: three decimals, or < 0.001", () => {
+  assert.deepEqual([0.0004, 0.001, 0.01234, 0.5, 1, null, Number.NaN].map(formatP), [
+    "< 0.001",
+    "0.001",
+    "0.012",
+    "0.500",
+    "1.000",
+    null,
+    null,
+  ]);
 });
 
 test("a broken plot spec shows up as a console error and an undrawn slot", async () => {

@@ -54,6 +54,10 @@ export interface IntervalsPlot extends PlotBase {
 }
 
 /** x against y per point (e.g. human vs. simulated effect size per study), with a y = x line. */
+/**
+ * Points are not labelled on the plot (labels of nearby points would overlap): each point's label
+ * shows on hover, and the section's table lists every point.
+ */
 export interface ScatterPlot extends PlotBase {
   kind: "scatter";
   data: { x: number; y: number; label?: string; series?: string }[];
@@ -67,7 +71,11 @@ export type PlotSpec = BarsPlot | IntervalsPlot | ScatterPlot;
 
 export interface ReportSection {
   heading: string;
+  /** 3 for a part of the section before it (e.g. one item of "Answers"); default 2. */
+  level?: 2 | 3;
   paragraphs?: string[];
+  /** Terms with their meaning in plain language (e.g. what JSD and DPD measure), shown first. */
+  glossary?: { term: string; meaning: string }[];
   table?: ReportTable;
   plots?: PlotSpec[];
 }

@@ -119,7 +119,10 @@ test("field types, alpha and unknown keys are checked with their paths", () => {
   assert.match(found.get("calibration.estimand")?.message ?? "", /"mean"\|"ate"/);
   assert.match(found.get("calibration.alpha")?.message ?? "", /<1/);
   assert.ok(found.has("calibration.values.Favor"));
-  assert.equal(found.get("calibration")?.message, "unknown key: humandata");
+  assert.equal(
+    found.get("calibration.humandata")?.message,
+    'unknown key "humandata"; did you mean "human_data"?',
+  );
 });
 
 test("the calibration plan is part of the study version", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { id } from "./common.ts";
+import { boundedCount, LIMITS } from "./limits.ts";
 
 /** Under which conditions the simulated people are asked (DESIGN section 5). */
 
@@ -12,8 +13,9 @@ export const designSchema = z.strictObject({
   arms: z
     .array(arm)
     .min(1)
+    .max(LIMITS.arms, `at most ${LIMITS.arms.toLocaleString("en-US")} arms (the limit on a study's size)`)
     .default([{ name: "control", text: "" }]),
-  replicates: z.int().positive().default(1),
+  replicates: boundedCount(LIMITS.replicates, "replicates").default(1),
   assignment: z
     .enum(["within", "between"])
     .optional()

@@ -1,5 +1,6 @@
 export { pipedIds } from "./flow.ts";
 export type { ConditionSpec } from "./instrument.ts";
+export { answersProblem, LIMITS } from "./limits.ts";
 export { formatPath, type LoadedStudy, loadStudy, parseStudy, SpecError, type SpecProblem } from "./load.ts";
 export {
   type ItemSpec,

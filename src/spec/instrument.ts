@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { id } from "./common.ts";
+import { LIMITS } from "./limits.ts";
 
 /** What the simulated people are asked (DESIGN section 4). */
 
@@ -88,7 +89,10 @@ export const instrumentSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("sequential flow: show closed items' options in a random order per person (seeded, stored)"),
-  items: z.array(itemSchema).min(1, "list at least one item"),
+  items: z
+    .array(itemSchema)
+    .min(1, "list at least one item")
+    .max(LIMITS.items, `at most ${LIMITS.items.toLocaleString("en-US")} items (the limit on a study's size)`),
   items_per_call: z
     .int()
     .positive()

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { id } from "./common.ts";
+import { boundedCount, LIMITS } from "./limits.ts";
 
 /** Where a study's simulated people come from (DESIGN section 3). */
 
@@ -39,7 +40,7 @@ const conditioned = {
 
 const agentBank = z.strictObject({
   source: z.literal("agent-bank").describe("GSS-derived demographic personas (genagents agent bank)"),
-  n: z.int().positive("must be a positive whole number"),
+  n: boundedCount(LIMITS.agents, "people"),
   filter: filter.optional(),
   ...conditioned,
 });
@@ -49,7 +50,7 @@ const csvPopulation = z.strictObject({
   file: z.string().min(1).describe("CSV path, relative to the spec file"),
   id_column: z.string().min(1),
   columns: z.array(z.string().min(1)).min(1).optional().describe("Demographic columns (default: all others)"),
-  n: z.int().positive().optional(),
+  n: boundedCount(LIMITS.agents, "people").optional(),
   filter: filter.optional(),
   ...conditioned,
 });
@@ -58,7 +59,11 @@ const personas = z.strictObject({
   source: z.literal("personas"),
   personas: z
     .array(z.union([z.string().min(1), z.strictObject({ id: id.optional(), text: z.string().min(1) })]))
-    .min(1, "list at least one persona"),
+    .min(1, "list at least one persona")
+    .max(
+      LIMITS.agents,
+      `at most ${LIMITS.agents.toLocaleString("en-US")} personas (the limit on a study's size)`,
+    ),
   ...conditioned,
 });
 
@@ -66,7 +71,7 @@ const gssPanel = z.strictObject({
   source: z
     .literal("gss-panel")
     .describe("Real GSS panel respondents, as agents built from wave-1 demographics"),
-  n: z.int().positive("must be a positive whole number"),
+  n: boundedCount(LIMITS.agents, "people"),
   panels: z
     .array(z.enum(["2006", "2008", "2010", "2016"]))
     .min(1)

@@ -4,6 +4,7 @@ import { id } from "./common.ts";
 import { designSchema } from "./design.ts";
 import { checkFlow } from "./flow.ts";
 import { instrumentSchema } from "./instrument.ts";
+import { answersProblem } from "./limits.ts";
 import { modelSchema } from "./model.ts";
 import { populationSchema } from "./population.ts";
 
@@ -77,6 +78,19 @@ export const studySchema = z
     }
     checkFlow(study, ctx);
     if (study.calibration) checkCalibration(study, ctx);
+    // A CSV population without n is counted when it is read (the run checks it again then).
+    const population = study.population;
+    const agents = population.source === "personas" ? population.personas.length : population.n;
+    const tooMany =
+      agents === undefined
+        ? undefined
+        : answersProblem({
+            agents,
+            items: study.instrument.items.length,
+            arms: study.design.arms.length,
+            replicates: study.design.replicates,
+          });
+    if (tooMany) ctx.addIssue({ code: "custom", path: [], message: tooMany });
   });
 
 interface CalibratedStudy {

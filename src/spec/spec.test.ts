@@ -66,7 +66,12 @@ model:
     /unknown type; expected one of "multiple_choice"/,
   );
   assert.equal(byPath.get("instrument.items[3].text")?.message, "required");
-  assert.match(byPath.get("instrument.items[3]")?.message ?? "", /unknown key: txt/);
+  // An unknown key is reported at its own line, with the key the schema allows that it resembles.
+  assert.deepEqual(byPath.get("instrument.items[3].txt"), {
+    path: "instrument.items[3].txt",
+    location: "s.yaml:17:7",
+    message: 'unknown key "txt"; did you mean "text"?',
+  });
   assert.equal(byPath.get("population.n")?.location, "s.yaml:4:6");
   assert.match(byPath.get("model.mode")?.message ?? "", /generate/);
   assert.equal(found.length, 6);
@@ -163,6 +168,110 @@ test("conditioning: an interviews source with its options; mismatches are proble
       ["population.interview.keep", "must be at most 1"],
       ["population.interview", "interview options apply to interview conditioning only"],
       ["population.dir", "give either files or dir (one of them)"],
+    ],
+  );
+});
+
+test("unknown keys are suggested from the keys allowed where they stand", () => {
+  const found = problems(`name: x
+popluation: {source: agent-bank, n: 5}
+instrument:
+  items:
+    - {gss: cappun, optons: [a, b]}
+design:
+  replicate: 2
+model: {temprature: 1}
+`);
+  const byPath = new Map(found.map((p) => [p.path, `${p.location} ${p.message}`]));
+  assert.equal(byPath.get("popluation"), 's.yaml:2:1 unknown key "popluation"; did you mean "population"?');
+  assert.equal(
+    byPath.get("design.replicate"),
+    's.yaml:7:3 unknown key "replicate"; did you mean "replicates"?',
+  );
+  assert.equal(
+    byPath.get("model.temprature"),
+    's.yaml:8:9 unknown key "temprature"; did you mean "temperature"?',
+  );
+  // A GSS item takes no options: the key is unknown there and nothing near it is allowed.
+  assert.equal(byPath.get("instrument.items[0].optons"), 's.yaml:5:21 unknown key "optons"');
+});
+
+test("YAML aliases, merge keys and alias bombs are refused with line and column, never expanded", () => {
+  const aliased = problems(`name: x
+population: &p {source: agent-bank, n: 5}
+instrument:
+  items: [{gss: cappun}]
+design:
+  <<: {replicates: 2}
+  arms: *p
+`);
+  assert.deepEqual(
+    aliased.map((p) => `${p.location} ${p.message}`),
+    [
+      "s.yaml:6:3 YAML merge key << is not supported in a study spec: write the keys out in full",
+      "s.yaml:7:9 YAML alias *p is not supported in a study spec: write the value out in full",
+    ],
+  );
+  // An unresolved alias is refused the same way (the yaml library would throw a ReferenceError).
+  assert.match(problems("name: *nowhere\n")[0].message, /YAML alias \*nowhere is not supported/);
+  // Nine levels of nine aliases each would expand to 387 million nodes.
+  const levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i < 9; i++)
+    levels.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]`,
+    );
+  const bomb = problems(`${levels.join("\n")}\n`);
+  assert.equal(bomb.length, 6);
+  assert.equal(bomb[0].location, "s.yaml:2:10");
+  assert.equal(bomb[5].message, "and 67 more aliases or merge keys");
+});
+
+test("a binary or non-YAML file is refused in one line", () => {
+  const oneLine = (text: string) => {
+    try {
+      parseStudy(text, "s.yaml");
+    } catch (error) {
+      assert.ok(!(error instanceof SpecError), "not a list of problems");
+      assert.ok(error instanceof Error && !error.message.includes("\n"), String(error));
+      return error.message;
+    }
+    assert.fail("expected a refusal");
+  };
+  assert.equal(oneLine("\u0000\u0001ELF\u0002"), "s.yaml: not a YAML study spec: it holds binary data");
+  assert.equal(
+    oneLine("person_id,item,answer\n1,cappun,Favor\n"),
+    "s.yaml: not a YAML study spec: its top level is not a YAML mapping of keys such as name:, population:, instrument:",
+  );
+  assert.match(
+    oneLine('import x from "y"\nfunction f() { return {a: 1}; }\nconst z = [1, 2\n'),
+    /^s\.yaml: not a YAML study spec: YAML syntax error at s\.yaml:1:1: /,
+  );
+});
+
+test("absurd sizes are refused with the limit named", () => {
+  const found = problems(`name: x
+population: {source: agent-bank, n: 1e15}
+instrument: {items: [{gss: cappun}]}
+design: {replicates: 1e9}
+`);
+  assert.deepEqual(
+    found.map((p) => `${p.location} ${p.path}: ${p.message}`),
+    [
+      "s.yaml:2:37 population.n: at most 1,000,000 people (the limit on a study's size)",
+      "s.yaml:4:22 design.replicates: at most 1,000 replicates (the limit on a study's size)",
+    ],
+  );
+  const product = problems(`name: x
+population: {source: agent-bank, n: 100000}
+instrument: {items: [{gss: cappun}, {gss: grass}]}
+design: {replicates: 100, arms: [{name: a}, {name: b}]}
+`);
+  assert.deepEqual(
+    product.map((p) => p.message),
+    [
+      "100,000 people × 2 items × 2 arms × 100 replicates = 40,000,000 answers, more than the limit of 10,000,000 per study; split the study or lower one of them",
     ],
   );
 });

@@ -277,4 +277,6 @@ export interface Store {
   addLedgerEntries(entries: LedgerEntry[]): Promise<void>;
   /** Ledger entries, oldest first, optionally for one model and/or domain. */
   ledgerEntries(filter?: LedgerFilter): Promise<LedgerEntry[]>;
+  /** The run's call ledger counted by outcome ("ok" or a ProviderError kind), e.g. { ok: 120, rate_limit: 3 }. */
+  callOutcomes(runId: string): Promise<Record<string, number>>;
 }

@@ -49,7 +49,15 @@ test("the demo compares simulated answers with the same people's wave-1 answers 
     assert.equal(row.n, pairs, row.item);
     assert.ok(Math.abs((row.accuracy ?? -1) - hits / pairs) < 1e-12, `${row.item} accuracy`);
     assert.ok(Math.abs((row.retest_accuracy ?? -1) - same / both) < 1e-12, `${row.item} retest`);
+    // A 95% bootstrap interval around each accuracy (drawn as the bar's error line).
+    const [lo, hi] = row.accuracy_ci!;
+    assert.ok(lo! <= row.accuracy! && row.accuracy! <= hi! && hi! - lo! > 0, `${row.item} interval`);
   }
+  const bars = demo.report.sections[0].plots![0];
+  assert.ok(
+    bars.kind === "bars" &&
+      bars.data.every((d) => typeof d.lower === "number" && typeof d.upper === "number"),
+  );
   assert.ok(demo.overall.n_pairs > 300);
   assert.equal(demo.overall.n_failed, 0);
 
@@ -57,6 +65,7 @@ test("the demo compares simulated answers with the same people's wave-1 answers 
   writeFileSync(html, renderReport(demo.report));
   const check = await checkReportInBrowser(html);
   assert.deepEqual(check.consoleErrors, []);
+  assert.deepEqual(check.textProblems, []);
   assert.ok(check.plots >= 1);
   assert.match(check.title, /Populace demo/);
   await store.close();

@@ -27,6 +27,8 @@ export interface DemoItemRow {
   question: string;
   n: number;
   accuracy: number | null;
+  /** 95% percentile bootstrap interval of the accuracy, resampling people. */
+  accuracy_ci: [number | null, number | null] | null;
   retest_accuracy: number | null;
   normalized_accuracy: number | null;
 }
@@ -39,6 +41,9 @@ export interface DemoResult {
   fidelity: FidelityResult;
   report: ReportDoc;
 }
+
+/** Bootstrap resamples of people for the accuracy intervals (a fraction of a second for 200 people). */
+const DEMO_BOOTSTRAP = 500;
 
 /** The demo study: real GSS panel respondents, simulated from their wave-1 demographics. */
 export function demoSpec(n: number, seed: number): string {
@@ -116,7 +121,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       human: { name: "GSS wave 1", rows: human },
       retest: { name: "GSS wave 2", rows: retest },
     },
-    { type: "categorical" },
+    { type: "categorical", bootstrap: { B: DEMO_BOOTSTRAP, seed } },
   );
   const items: DemoItemRow[] = questions.map((q) => {
     const m = fidelity.items[q.id];
@@ -127,6 +132,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       question: q.text,
       n: m?.n ?? 0,
       accuracy,
+      accuracy_ci: (m?.ci?.accuracy as [number | null, number | null] | undefined) ?? null,
       retest_accuracy: ceiling,
       normalized_accuracy: accuracy !== null && ceiling ? accuracy / ceiling : null,
     };
@@ -172,23 +178,38 @@ function demoReport(
         plots: [
           {
             kind: "bars",
-            title: "Simulated accuracy (bars) and wave-2 retest agreement (ticks)",
+            title:
+              "Simulated accuracy (bars, with 95% bootstrap intervals) and wave-2 retest agreement (ticks)",
             valueLabel: "share matching the wave-1 answer",
             domain: [0, 1],
             referenceLabel: "test-retest ceiling",
-            data: items.map((r) => ({ label: r.item, value: r.accuracy, reference: r.retest_accuracy })),
+            data: items.map((r) => ({
+              label: r.item,
+              value: r.accuracy,
+              reference: r.retest_accuracy,
+              ...(r.accuracy_ci ? { lower: r.accuracy_ci[0], upper: r.accuracy_ci[1] } : {}),
+            })),
           },
         ],
       },
       {
         heading: "Per-item figures",
         table: {
-          columns: ["item", "question", "pairs", "accuracy %", "retest %", "normalized"],
+          columns: [
+            "item",
+            "question",
+            "people compared",
+            "accuracy %",
+            "95% CI",
+            "retest agreement %",
+            "normalized accuracy",
+          ],
           rows: items.map((r) => [
             r.item,
             r.question,
             r.n,
             fmt(r.accuracy),
+            r.accuracy_ci ? `[${fmt(r.accuracy_ci[0])}, ${fmt(r.accuracy_ci[1])}]` : "—",
             fmt(r.retest_accuracy),
             r.normalized_accuracy === null ? null : r.normalized_accuracy.toFixed(2),
           ]),

@@ -1,6 +1,9 @@
+export { checkStudyAgainstModel, type StudyCheck, validateStudy } from "./check.ts";
 export { type FailureGroup, failureSummary } from "./failures.ts";
 export { resolveQuestions } from "./items.ts";
 export { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";
 export { buildPopulation, populationNotes } from "./population.ts";
-export { buildStudyReport, type StudyReport, studyReportDoc } from "./report.ts";
+export { buildStudyReport, type StudyReport } from "./report.ts";
+export { studyReportDoc } from "./report-page.ts";
+export { studyReportText } from "./report-text.ts";
 export { type Estimate, type RunStudyOptions, type RunStudyResult, runStudy } from "./run.ts";

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { loadGssPanelAgents } from "../agents/index.ts";
 import { ppiMean } from "../analysis/calibration/index.ts";
+import { estimateEffect } from "../analysis/effects/index.ts";
 import { resolveDataDir } from "../data/index.ts";
 import { loadGssPanel } from "../datasets/index.ts";
 import { type LanguageModel, ProviderError } from "../llm/types.ts";
 import { createInstantModel } from "../mock-llm/index.ts";
-import { checkReportInBrowser, renderReport } from "../report/index.ts";
+import { checkReportInBrowser, escapeHtml, renderReport } from "../report/index.ts";
 import { loadStudy } from "../spec/index.ts";
 import { openStore } from "../store/index.ts";
 import { buildStudyReport, runStudy, type StudyReport, studyReportDoc } from "./index.ts";
@@ -28,6 +29,7 @@ function populace(args: string[]) {
 }
 
 const AGENTS = 150;
+const LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"];
 const SEED = 11;
 
 test("a confirmatory GSS study: report --json gives the PPI++ figures of ppiMean on the same numbers", async () => {
@@ -126,9 +128,27 @@ calibration:
     AGENTS,
   );
   close(cappun.answers![0].share, e.simulated.estimate, "share of Favor = simulated mean");
+  // The human reference: every panel respondent's first-interview answer, counted here again.
+  let favor = 0;
+  let answered = 0;
+  for (const r of loadGssPanel(dataDir)) {
+    const a = r.waves["1"]?.cappun;
+    if (a === "Favor" || a === "Oppose") {
+      answered++;
+      if (a === "Favor") favor++;
+    }
+  }
+  assert.equal(cappun.reference?.n, answered);
+  close(cappun.reference!.shares![0].share, favor / answered, "reference share of Favor");
+  assert.ok(report.notes.some((n) => /draws its answers from, so the two agree by construction/.test(n)));
 
   const page = await checkReportInBrowser(join(dir, "report.html"));
   assert.deepEqual(page.consoleErrors, []);
+  assert.deepEqual(page.textProblems, []);
+  // The GSS question texts run to a paragraph: shown whole, never cut.
+  const polviews = report.items.find((i) => i.item === "polviews")!;
+  assert.ok(polviews.text.length > 200);
+  assert.ok(readFileSync(join(dir, "report.html"), "utf8").includes(escapeHtml(polviews.text)));
   assert.equal(page.title, "Study report: death-penalty");
   assert.equal(page.slots, 3, "one bars plot per item and the calibration intervals");
   assert.equal(page.plots, 3);
@@ -136,7 +156,8 @@ calibration:
   // Without --json: a terminal summary of the latest run, ending with the same statement.
   const text = populace(["report", "--db", db, "--data-dir", dataDir]);
   assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, /cappun: 150 valid, 0 failed; Favor \d+\.\d%, Oppose/);
+  assert.match(text.stdout, /cappun: 150 valid, 0 failed\n {4}simulated: +Favor \d+\.\d% \(\d+\), Oppose/);
+  assert.match(text.stdout, /\n {4}human \(n 10,584\): +Favor 64\.6%, Oppose 35\.4%\n/);
   assert.match(text.stdout, /PPI\+\+ \(calibrated\) +0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]/);
   assert.ok(text.stdout.trimEnd().endsWith(report.calibration.statement));
 });
@@ -174,7 +195,7 @@ design:
 `,
   );
   const store = openStore(join(dir, "explore.db"));
-  const { run } = await runStudy({
+  const { run, summary } = await runStudy({
     study: loadStudy(specFile),
     store,
     dataDir,
@@ -183,7 +204,43 @@ design:
   });
   const spec = loadStudy(specFile).spec;
   const report = await buildStudyReport({ store, run, spec, dataDir });
+  const scores = new Map<string, number[]>();
+  const bookCounts = new Map<string, number[]>();
+  for await (const r of store.responses(run.id)) {
+    if (r.status !== "ok") continue;
+    const list = r.item === "q1" ? scores : bookCounts;
+    const x = r.item === "q1" ? LIKERT.indexOf(String(r.answer)) + 1 : Number(r.answer);
+    list.set(r.arm, [...(list.get(r.arm) ?? []), x]);
+  }
   await store.close();
+
+  // The counts agree with the run's: answered calls, failed attempts, and no cache hit, although
+  // the failed jobs' rows carry cache_hit (they never reached a model call).
+  assert.equal(report.usage.calls, summary!.calls);
+  assert.equal(report.usage.failed_attempts, 8);
+  assert.equal(report.usage.cache_hits, summary!.cacheHits);
+  assert.equal(report.usage.cache_hits, 0);
+  assert.ok(report.notes.some((n) => /does not read the arm texts/.test(n)));
+
+  // Means with t intervals per arm, and framed − control with Welch's interval and Cohen's d.
+  const q1Report = report.items.find((i) => i.item === "q1")!;
+  assert.equal(q1Report.scale, "1 = Strongly disagree … 5 = Strongly agree");
+  for (const m of q1Report.means!) {
+    const xs = scores.get(m.arm)!;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(Math.abs(m.mean - mean) < 1e-12);
+    assert.ok(m.lower! < m.mean && m.mean < m.upper!);
+  }
+  const [diff] = q1Report.differences!;
+  const expected = estimateEffect(scores.get("framed")!, scores.get("control")!);
+  assert.deepEqual([diff.arm, diff.reference, diff.outcome], ["framed", "control", "mean"]);
+  assert.deepEqual(diff.difference, expected.difference);
+  assert.deepEqual(diff.d, expected.cohens_d);
+  const booksDiff = report.items.find((i) => i.item === "books")!.differences![0];
+  assert.deepEqual(
+    booksDiff.difference,
+    estimateEffect(bookCounts.get("framed")!, bookCounts.get("control")!).difference,
+  );
 
   // 10 people × 2 arms × 2 items (one item per call): persons 3 and 7 fail every job.
   assert.deepEqual(report.jobs, { total: 40, ok: 32, failed: 8, pending: 0 });
@@ -208,13 +265,13 @@ design:
   }
   const books = report.items.find((i) => i.item === "books")!;
   assert.deepEqual(
-    books.numeric!.map((s) => [s.arm, s.n]),
+    books.means!.map((s) => [s.arm, s.n]),
     [
       ["control", 8],
       ["framed", 8],
     ],
   );
-  for (const s of books.numeric!)
+  for (const s of books.means!)
     assert.ok(s.min >= 0 && s.max <= 40 && s.min <= s.median && s.median <= s.max);
   assert.equal(
     books.histogram!.reduce((s, h) => s + h.count, 0),
@@ -229,8 +286,10 @@ design:
   writeFileSync(html, renderReport(studyReportDoc(report)));
   const page = await checkReportInBrowser(html);
   assert.deepEqual(page.consoleErrors, []);
-  assert.equal(page.slots, 2, "a grouped bars plot per item; no calibration plot");
-  assert.equal(page.plots, 2);
+  assert.deepEqual(page.textProblems, []);
+  // q1: answers per arm, means, difference; books: means, histogram, difference; no calibration.
+  assert.equal(page.slots, 6);
+  assert.equal(page.plots, 6);
 });
 
 test("a calibration plan the report cannot carry out is stated, not hidden", async () => {
@@ -260,7 +319,7 @@ calibration: { human_data: later.csv, estimand: mean, item: q1, outcome: vote, v
 
   const missing = populace(["report", "--db", join(dir, "none.db")]);
   assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /none\.db: database not found/);
+  assert.match(missing.stderr, /no database at .*none\.db/);
   const unknown = populace(["report", "nope", "--db", join(dir, "later.db")]);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no run "nope"/);

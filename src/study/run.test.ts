@@ -89,13 +89,11 @@ test("calls run with the requested concurrency, and no more", async () => {
   await withMock({ latencyMs: 100, seed: 6 }, async (mock) => {
     const store = openStore(join(dir, "concurrency.db"));
     const model = createModel(`${mock.url}/v1#mock`);
-    const t0 = performance.now();
     const result = await runStudy({ study: study("conc", 16), store, dataDir: dir, model, concurrency: 8 });
-    const seconds = (performance.now() - t0) / 1000;
     assert.equal(result.run.status, "completed");
+    // 48 calls of 100 ms each: the mock saw 8 at once at its peak, never more (a count, not a clock).
     assert.equal(mock.stats().max_concurrent, 8);
-    // 48 calls of 100 ms, 8 at a time: 6 rounds.
-    assert.ok(seconds > 0.55 && seconds < 1.5, `took ${seconds} s`);
+    assert.equal(mock.stats().requests, 48);
     await store.close();
   });
 });
@@ -104,7 +102,6 @@ test("with the RPM limit set, the engine paces itself and the mock never answers
   await withMock({ rpm: 600, seed: 2 }, async (mock) => {
     const store = openStore(join(dir, "rpm.db"));
     const model = createModel(`${mock.url}/v1#mock`);
-    const t0 = performance.now();
     const result = await runStudy({
       study: study("rpm", 15),
       store,
@@ -113,12 +110,10 @@ test("with the RPM limit set, the engine paces itself and the mock never answers
       concurrency: 8,
       rpm: 600,
     });
-    const seconds = (performance.now() - t0) / 1000;
     assert.equal(result.run.status, "completed");
+    // The mock enforces 600/min over a one-second bucket: any call faster than that gets a 429.
     assert.equal(mock.stats().by_status["429"] ?? 0, 0);
     assert.equal(mock.stats().requests, 45);
-    // 45 calls at 10/s with a burst of 6: at least ~3.9 s.
-    assert.ok(seconds > 3.5, `finished in ${seconds} s: faster than the limit allows`);
     await store.close();
   });
 });
@@ -127,7 +122,6 @@ test("without a configured limit the engine follows the provider's rate-limit he
   await withMock({ rpm: 1200, seed: 5 }, async (mock) => {
     const store = openStore(join(dir, "headers.db"));
     const model = createModel(`${mock.url}/v1#mock`);
-    const t0 = performance.now();
     const result = await runStudy({
       study: study("headers", 20),
       store,
@@ -135,13 +129,12 @@ test("without a configured limit the engine follows the provider's rate-limit he
       model,
       concurrency: 16,
     });
-    const seconds = (performance.now() - t0) / 1000;
     const counts = await store.jobCounts(result.run.id);
     assert.deepEqual(counts, { pending: 0, ok: 60, failed: 0 });
     // 60 calls against 20/s with a burst of 20. The first wave of 16 goes out before any header is
-    // seen; after that the engine adopts x-ratelimit-limit-requests and paces itself, so it takes
-    // about 2 s and meets at most a first wave's worth of 429s.
-    assert.ok(seconds > 1.7, `finished in ${seconds} s: the headers were ignored`);
+    // seen; after that the engine adopts x-ratelimit-limit-requests and paces itself, so it meets
+    // at most a first wave's worth of 429s (ignoring the headers, 16 workers without latency would
+    // meet far more).
     assert.ok((mock.stats().by_status["429"] ?? 0) <= 16, JSON.stringify(mock.stats().by_status));
     await store.close();
   });
@@ -151,7 +144,6 @@ test("a 429 with retry-after is waited out, then the job completes", async () =>
   await withMock({ errorRate: 0.5, faults: ["rate_limit"], seed: 8 }, async (mock) => {
     const store = openStore(join(dir, "retry-after.db"));
     const model = createModel(`${mock.url}/v1#mock`);
-    const t0 = performance.now();
     const result = await runStudy({
       study: study("retry", 6),
       store,
@@ -160,11 +152,10 @@ test("a 429 with retry-after is waited out, then the job completes", async () =>
       concurrency: 4,
       retry: { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 },
     });
-    const seconds = (performance.now() - t0) / 1000;
     assert.deepEqual(await store.jobCounts(result.run.id), { pending: 0, ok: 18, failed: 0 });
     assert.ok(result.summary!.rateLimited > 0);
-    // Own backoff is ≤ 5 ms here; the mock asks for 200-1000 ms, which is what the run waited.
-    assert.ok(seconds > 0.2, `finished in ${seconds} s: retry-after was not honoured`);
+    // Every job gets through the 429s. That a pause lasts its retry-after is checked on the
+    // limiter's own clock (engine/rate-limiter.test.ts), not with a wall-clock window here.
     const calls = mock.stats().by_status;
     assert.equal(calls["200"], 18);
     await store.close();

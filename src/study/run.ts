@@ -19,6 +19,7 @@ import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, RunStatus, Store } from "../store/types.ts";
+import { checkStudyAgainstModel } from "./check.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { type Estimate, estimateRun } from "./estimate.ts";
 import { resolveQuestions } from "./items.ts";
@@ -31,8 +32,12 @@ export type { Estimate };
 
 export interface RunStudyOptions {
   study: LoadedStudy;
-  /** Where the run is kept. A dry run may have none (nothing is written; no earlier run to resume). */
-  store: Store | null;
+  /**
+   * Where the run is kept. A dry run may have none (nothing is written; no earlier run to resume);
+   * a function opens the store only when the study has passed its checks and is about to be
+   * written (so a refused study creates no database).
+   */
+  store: Store | null | (() => Store);
   dataDir: string;
   /** Overrides the spec's model. */
   modelId?: string;
@@ -74,10 +79,11 @@ export interface RunStudyResult {
  * study leaves no run behind; a dry run writes nothing at all.
  */
 export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult> {
-  const { study, store } = options;
+  const { study } = options;
+  const given = typeof options.store === "function" ? null : options.store;
   const spec = study.spec;
   const notes: string[] = [];
-  const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir);
+  const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir, study);
   checkConfirmatoryPlan(study, questions);
   const agents =
     options.agents ??
@@ -93,15 +99,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       dryRun: options.dryRun,
     });
   const mode = spec.model.mode;
-  if (mode === "distribution" && !model.supportsLogprobs) {
-    notes.push(
-      `${model.id} returns no logprobs: option probabilities will be missing (answers still recorded)`,
-    );
-  }
-  if (mode === "distribution") {
-    const open = questions.find((q) => !q.options);
-    if (open) throw new UserError(`distribution mode needs closed questions; "${open.id}" has no options`);
-  }
+  checkStudyAgainstModel(study, questions, model, agents.length);
   const plan = studyPlan(spec, agents, questions);
 
   const table = loadPriceTable(options.pricesFile);
@@ -145,8 +143,8 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
 
   if (options.dryRun) {
     // Read-only: an existing run's pending jobs, else the whole plan; nothing is saved.
-    const existing = store ? await store.getRun(runId) : undefined;
-    const pending = existing && store ? await store.jobs(runId, "pending") : jobs;
+    const existing = given ? await given.getRun(runId) : undefined;
+    const pending = existing && given ? await given.jobs(runId, "pending") : jobs;
     const estimate = estimateRun(pending, settings, price, plan.flow !== undefined);
     if (priceNote) estimate.priceNote = priceNote;
     return {
@@ -159,6 +157,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       notes,
     };
   }
+  const store = typeof options.store === "function" ? options.store() : options.store;
   if (!store) throw new Error("internal error: a run needs a store");
 
   await store.saveStudy({ id: study.version, name: spec.name, spec, createdAt: now });

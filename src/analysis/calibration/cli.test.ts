@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { captureCli } from "../../cli/capture.ts";
 import { projectRoot } from "../../data/index.ts";
 import { createRng } from "../../random/index.ts";
+import { checkReportInBrowser } from "../../report/index.ts";
 import { ppiAte, ppiMean, ppiOls } from "./index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "populace-calibrate-"));
@@ -385,4 +386,33 @@ test("calibrate with fewer than 20 labeled rows warns that normal intervals may 
     "--json",
   );
   assert.deepEqual(JSON.parse(ok.stdout).warnings, []);
+});
+
+test("calibrate --html writes a report of the three intervals per term that Chromium draws cleanly", async () => {
+  const html = join(dir, "calibrate.html");
+  const r = await cli(
+    ...["calibrate", studyCsv, "--outcome", "human", "--prediction", "sim", "--estimand", "ols"],
+    ...[
+      "--arm",
+      "arm",
+      "--treated",
+      "treat",
+      "--control",
+      "ctrl",
+      "--covariates",
+      "age",
+      "--html",
+      html,
+      "--json",
+    ],
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, `HTML report written to ${html}\n`);
+  const out = JSON.parse(r.stdout);
+  const page = readFileSync(html, "utf8");
+  assert.ok(page.includes("PPI++ (prediction-powered inference)"), "the method is explained");
+  const check = await checkReportInBrowser(html);
+  assert.deepEqual(check.consoleErrors, []);
+  assert.deepEqual(check.textProblems, []);
+  assert.equal(check.plots, out.terms.length, "one intervals plot per term");
 });

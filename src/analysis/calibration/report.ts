@@ -52,7 +52,30 @@ export function calibrationSections(r: CalibrationReport): ReportSection[] {
           "measure and remove the simulation's bias. The human-only interval uses the human answers alone.",
         ...r.warnings.map((w) => `Warning: ${w}`),
       ],
-      plots: [{ kind: "intervals", title: `Estimates with ${level} intervals`, data }],
+      glossary: [
+        {
+          term: "PPI++ (prediction-powered inference)",
+          meaning:
+            "the people with both a human and a simulated answer measure the simulator's bias, which is removed from the many simulated-only answers; λ weighs the simulated answers, tuned so the interval is as narrow as the data allow (0 = human only).",
+        },
+        { term: "human only", meaning: "the classical interval from the human answers alone." },
+        {
+          term: "classic PPI",
+          meaning: "the same correction with λ = 1: every simulated answer counts fully.",
+        },
+        {
+          term: "width vs. human-only",
+          meaning:
+            "the interval's width divided by the human-only one: below 1, the simulated answers narrowed it.",
+        },
+      ],
+      // One plot per term: coefficients have their own scales.
+      plots: terms.map((term) => ({
+        kind: "intervals" as const,
+        title: `${term}: ${level} intervals`,
+        ...(r.estimand === "ate" ? { rule: 0 } : {}),
+        data: data.filter((d) => d.label === term).map((d) => ({ ...d, label: d.series })),
+      })),
       table: {
         columns: ["term", "method", "estimate", "SE", "lower", "upper", "width vs. human-only"],
         rows,

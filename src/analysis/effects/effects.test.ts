@@ -136,6 +136,7 @@ test("Many Labs 2 framing (Tversky) and less-is-better (Hsee): WEIRD vs. non-WEI
   writeFileSync(html, renderReport(effectsReport(res)));
   const check = await checkReportInBrowser(html);
   assert.deepEqual(check.consoleErrors, []);
+  assert.deepEqual(check.textProblems, []);
   assert.equal(check.plots, 2);
 });
 

@@ -1,4 +1,4 @@
-import type { Cell, ReportDoc, ReportSection } from "../../report/index.ts";
+import { type Cell, formatP, type ReportDoc, type ReportSection } from "../../report/index.ts";
 import type { EffectsResult } from "./replicate.ts";
 
 /** Report sections for an effects comparison: d with CIs per study, and human vs. simulated d. */
@@ -21,23 +21,28 @@ export function effectsSections(res: EffectsResult): ReportSection[] {
   );
   const sm = res.summary;
   const fmt = (v: number | null) => (v === null ? "—" : v.toFixed(3));
+  const interval = (e: { lower: number | null; upper: number | null }) =>
+    e.lower === null || e.upper === null ? "—" : `[${fmt(e.lower)}, ${fmt(e.upper)}]`;
   const rows: Cell[][] = res.studies.map((s) => [
     s.study,
     s.human.n_treated + s.human.n_control,
     s.human.d.estimate,
-    s.human.d.p,
+    interval(s.human.d),
+    formatP(s.human.d.p),
     s.sim ? s.sim.n_treated + s.sim.n_control : null,
     s.sim?.d.estimate ?? null,
-    s.sim?.d.p ?? null,
+    s.sim ? interval(s.sim.d) : null,
+    formatP(s.sim?.d.p),
     s.sign_agree === null ? "—" : s.sign_agree ? "yes" : "no",
     s.significance_agree === null ? "—" : s.significance_agree ? "yes" : "no",
-    s.d_difference?.p ?? null,
+    formatP(s.d_difference?.p),
   ]);
   return [
     {
       heading: "Treatment effects",
       paragraphs: [
-        `Effect sizes on the d scale (Cohen's d; binary outcomes: log odds ratio × √3/π) with ${level} intervals.`,
+        `Effect sizes on the d scale (Cohen's d: the difference between treated and control in standard deviations; ` +
+          `binary outcomes: the log odds ratio × √3/π, on the same scale) with ${level} intervals.`,
         `Sign agreement ${fmt(sm.sign_agreement)}, significance agreement ${fmt(sm.significance_agreement)} ` +
           `over ${sm.n_compared} studies; correlation of effect sizes r = ${fmt(sm.r_effect_sizes)}.`,
       ],
@@ -54,6 +59,8 @@ export function effectsSections(res: EffectsResult): ReportSection[] {
               {
                 kind: "scatter" as const,
                 title: `${human} vs. ${sim} effect sizes`,
+                caption:
+                  "Dashed line: equal effects. Hover a point for its study; the table above lists every study.",
                 xLabel: `${human} d`,
                 yLabel: `${sim} d`,
                 diagonal: true,
@@ -71,12 +78,14 @@ export function effectsSections(res: EffectsResult): ReportSection[] {
           "study",
           `n ${human}`,
           `d ${human}`,
+          `${level} CI ${human}`,
           `p ${human}`,
           `n ${sim}`,
           `d ${sim}`,
+          `${level} CI ${sim}`,
           `p ${sim}`,
-          "sign",
-          "significance",
+          "same sign",
+          "both or neither significant",
           "p (difference)",
         ],
         rows,

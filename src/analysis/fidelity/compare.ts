@@ -2,8 +2,10 @@ import { UserError } from "../../errors/index.ts";
 import { bootstrapCI, mean, normalCdf, pearson, quantile, weightedMoments } from "../stats/index.ts";
 import { type AnswerSet, type AnswerSource, type AnswerType, loadAnswers } from "./answers.ts";
 import { entropy, jensenShannon, shares, totalVariation, wasserstein1 } from "./distances.ts";
-import { categoricalOverall, itemR, numericOverall } from "./metrics.ts";
+import { detailIntervals } from "./intervals.ts";
+import { itemR, overallOf } from "./metrics.ts";
 import { buildPairs, type Pair } from "./pairs.ts";
+import { subgroups } from "./subgroups.ts";
 import { applyWeights, type Side, side, weightedShare } from "./weighted.ts";
 
 export interface FidelityInput {
@@ -19,7 +21,18 @@ export interface CompareOptions {
   by?: string[];
   /** Groups with fewer persons are reported but left out of the DPD. Default 10. */
   minGroup?: number;
-  bootstrap?: { B: number; seed: number | string; alpha?: number };
+  bootstrap?: {
+    B: number;
+    seed: number | string;
+    alpha?: number;
+    /** Called as resamples are done (all bootstrap passes together), for progress bars. */
+    onProgress?: (done: number, total: number) => void;
+  };
+  /**
+   * The natural order of a person attribute's values (e.g. a codebook's, liberal → conservative):
+   * by attribute, each value's rank. Values without a rank follow, sorted.
+   */
+  valueRank?: Record<string, (value: string) => number | undefined>;
   /** Belief–action pairs of items: within-person correlation, human vs. simulated. */
   coherence?: { belief: string; action: string }[];
   /**
@@ -54,6 +67,8 @@ export interface ItemFidelity {
   retest_r?: Num;
   /** Answer shares per option, human vs. simulated (categorical). */
   distribution?: { answer: string; human: number; sim: number }[];
+  /** With bootstrap: the interval of accuracy (categorical) or r (numeric). */
+  ci?: Record<string, [Num, Num]>;
 }
 
 export interface GroupFidelity {
@@ -63,13 +78,19 @@ export interface GroupFidelity {
   mae?: Num;
   normalized_accuracy_pooled?: Num;
   in_dpd: boolean;
+  /** With bootstrap: the interval of the group's accuracy or MAE. */
+  ci?: [Num, Num];
 }
 
 export interface SubgroupFidelity {
   metric: "accuracy" | "mae";
   min_group: number;
   groups: Record<string, GroupFidelity>;
+  /** The groups in their natural order (valueOrder), which object keys cannot always keep. */
+  order: string[];
   dpd: Num;
+  /** With bootstrap: the interval of the DPD. */
+  dpd_ci?: [Num, Num];
   n_persons_missing: number;
 }
 
@@ -102,10 +123,6 @@ function num(x: number | undefined): Num {
 
 function clean<T extends object>(o: T): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? num(v) : v]));
-}
-
-function overallOf(groups: Pair[][], type: AnswerType, withRetest: boolean) {
-  return type === "categorical" ? categoricalOverall(groups, withRetest) : numericOverall(groups, withRetest);
 }
 
 const MAX_SCALE_POINTS = 15;
@@ -175,55 +192,6 @@ function itemFidelity(pairs: Pair[], human: Side, sim: Side, type: AnswerType): 
         ),
       );
     }
-  }
-  return out;
-}
-
-function subgroups(
-  by: string[],
-  human: AnswerSet,
-  persons: string[],
-  pairsOf: Map<string, Pair[]>,
-  type: AnswerType,
-  minGroup: number,
-  withRetest: boolean,
-): Record<string, SubgroupFidelity> {
-  const out: Record<string, SubgroupFidelity> = {};
-  for (const col of by) {
-    if (!human.attributeNames.includes(col)) {
-      throw new UserError(
-        `--by ${col}: the human file has no person attribute "${col}" ` +
-          `(attributes: ${human.attributeNames.join(", ") || "none"})`,
-        { where: human.name },
-      );
-    }
-    const members = new Map<string, Pair[][]>();
-    let missing = 0;
-    for (const person of persons) {
-      const v = human.attributes.get(person)?.get(col);
-      if (v === undefined) {
-        missing++;
-        continue;
-      }
-      const list = members.get(v) ?? [];
-      list.push(pairsOf.get(person)!);
-      members.set(v, list);
-    }
-    const metric = type === "categorical" ? "accuracy" : "mae";
-    const groups: Record<string, GroupFidelity> = {};
-    const eligible: number[] = [];
-    for (const [value, groupPairs] of [...members].sort((a, b) => a[0].localeCompare(b[0]))) {
-      const o = overallOf(groupPairs, type, withRetest) as unknown as Record<string, number>;
-      const inDpd = groupPairs.length >= minGroup;
-      const g: GroupFidelity = { n_persons: groupPairs.length, n_pairs: o.n_pairs, in_dpd: inDpd };
-      g[metric] = num(o[metric]);
-      if (withRetest && type === "categorical")
-        g.normalized_accuracy_pooled = num(o.normalized_accuracy_pooled);
-      groups[value] = g;
-      if (inDpd && Number.isFinite(o[metric])) eligible.push(o[metric]);
-    }
-    const dpd = eligible.length >= 2 ? Math.max(...eligible) - Math.min(...eligible) : Number.NaN;
-    out[col] = { metric, min_group: minGroup, groups, dpd: num(dpd), n_persons_missing: missing };
   }
   return out;
 }
@@ -336,7 +304,20 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
     n_items: ratios.length,
   };
 
+  const splits = subgroups(
+    opts.by ?? [],
+    human,
+    persons,
+    pairsOf,
+    type,
+    minGroup,
+    withRetest,
+    opts.valueRank,
+  );
   if (opts.bootstrap) {
+    const B = opts.bootstrap.B;
+    const report = opts.bootstrap.onProgress;
+    const progress = report ? (done: number) => report(done, 2 * B) : undefined;
     const keys = Object.keys(main).filter(
       (k) => !k.startsWith("n_") && typeof (main as unknown as Record<string, unknown>)[k] === "number",
     );
@@ -350,7 +331,7 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
         ) as unknown as Record<string, number>;
         return keys.map((k) => o[k]);
       },
-      opts.bootstrap,
+      { ...opts.bootstrap, onProgress: progress ? (done) => progress(done) : undefined },
     );
     const lower = ci.lower as number[];
     const upper = ci.upper as number[];
@@ -362,6 +343,34 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
       unit: "person",
       dropped: ci.dropped,
     };
+    // A second pass with its own seed, so the overall intervals stay what they were without it.
+    const details = detailIntervals(
+      groups,
+      type,
+      Object.keys(items),
+      (opts.by ?? []).map((column) => {
+        const sg = splits[column];
+        return {
+          column,
+          personValues: persons.map((p) => human.attributes.get(p)?.get(column)),
+          values: sg.order,
+          inDpd: new Set(sg.order.filter((v) => sg.groups[v].in_dpd)),
+        };
+      }),
+      {
+        B,
+        seed: `${opts.bootstrap.seed}\u0001details`,
+        alpha: opts.bootstrap.alpha,
+        onProgress: progress ? (done) => progress(B + done) : undefined,
+      },
+    );
+    const pair = ([lo, hi]: [number, number]): [Num, Num] => [num(lo), num(hi)];
+    const itemMetric = type === "categorical" ? "accuracy" : "r";
+    for (const [item, interval] of details.items) items[item].ci = { [itemMetric]: pair(interval) };
+    for (const [column, byValue] of details.groups) {
+      for (const [value, interval] of byValue) splits[column].groups[value].ci = pair(interval);
+      splits[column].dpd_ci = pair(details.dpd.get(column)!);
+    }
   }
 
   const result: FidelityResult = {
@@ -372,7 +381,7 @@ export function compareFidelity(input: FidelityInput, opts: CompareOptions = {})
       : {}),
     overall,
     items,
-    subgroups: subgroups(opts.by ?? [], human, persons, pairsOf, type, minGroup, withRetest),
+    subgroups: splits,
   };
   if (opts.coherence && opts.coherence.length > 0) result.coherence = coherence(opts.coherence, sim, human);
   return result;

@@ -224,3 +224,8 @@ export function numericOverall(groups: readonly Pair[][], withRetest: boolean): 
   }
   return out;
 }
+
+/** The overall metrics of the answer type. */
+export function overallOf(groups: readonly Pair[][], type: "categorical" | "numeric", withRetest: boolean) {
+  return type === "categorical" ? categoricalOverall(groups, withRetest) : numericOverall(groups, withRetest);
+}

@@ -1,5 +1,6 @@
-import type { Cell, PlotSpec, ReportDoc, ReportSection } from "../../report/index.ts";
+import { type Cell, formatP, type PlotSpec, type ReportDoc, type ReportSection } from "../../report/index.ts";
 import type { FidelityResult, ItemFidelity } from "./compare.ts";
+import { GLOSSARY, metricLabel } from "./labels.ts";
 
 /** How many items get their own distribution plot (those that differ most). */
 const DISTRIBUTION_PLOTS = 6;
@@ -15,18 +16,22 @@ function overallSection(res: FidelityResult): ReportSection {
   for (const [k, v] of Object.entries(o)) {
     if (typeof v !== "number" && v !== null) continue;
     const interval = ci[k];
-    rows.push([k, v, interval ? interval[0] : null, interval ? interval[1] : null]);
+    rows.push([metricLabel(k), v, interval ? interval[0] : null, interval ? interval[1] : null]);
   }
   const h = o.heterogeneity as { measure: string; mean_ratio: number | null; median_ratio: number | null };
-  rows.push([`${h.measure} ratio sim/human (median over items)`, h.median_ratio, null, null]);
+  rows.push([`${h.measure} ratio, simulated ÷ human (median over items)`, h.median_ratio, null, null]);
   const paragraphs = [
     `Simulated answers in ${res.files.sim} against the same people's answers in ${res.files.human}` +
       (res.files.retest ? `, with their retest answers in ${res.files.retest} as the ceiling.` : "."),
   ];
   if (o.bootstrap) {
-    const b = o.bootstrap as { B: number; seed: unknown };
+    const b = o.bootstrap as { B: number; seed: unknown; alpha: number };
     paragraphs.push(
-      `Intervals: percentile bootstrap over persons, ${b.B} resamples, seed ${String(b.seed)}.`,
+      `Intervals: ${Math.round((1 - b.alpha) * 100)}% percentile bootstrap over people, ${b.B} resamples, seed ${String(b.seed)}.`,
+    );
+  } else {
+    paragraphs.push(
+      "No intervals: run with --bootstrap 1000 for 95% bootstrap intervals here and on the bars below.",
     );
   }
   return {
@@ -41,20 +46,32 @@ function itemSection(res: FidelityResult): ReportSection {
   const entries = Object.entries(res.items);
   const metric = cat ? "accuracy" : "r";
   const ceiling = cat ? "retest_accuracy" : "retest_r";
+  const withCi = entries.some(([, f]) => f.ci?.[metric]);
   const bars: PlotSpec = {
     kind: "bars",
-    title: cat ? "Accuracy per item" : "Correlation (across persons) per item",
-    caption: res.files.retest
-      ? "Bars: simulated vs. human answers. Ticks: the same people's retest vs. first answers (the ceiling)."
-      : undefined,
+    title: cat ? "Accuracy per item" : "Correlation (across people) per item",
+    caption:
+      [
+        res.files.retest
+          ? "Bars: simulated vs. human answers. Ticks: the same people's retest vs. first answers (the ceiling)."
+          : "",
+        withCi ? "Lines: 95% bootstrap intervals." : "",
+      ]
+        .filter(Boolean)
+        .join(" ") || undefined,
     domain: cat ? [0, 1] : [-1, 1],
     valueLabel: cat ? "share of pairs that agree" : "Pearson r",
     referenceLabel: "human test-retest",
-    data: entries.map(([item, f]) => ({ label: item, value: n(f[metric]), reference: n(f[ceiling]) })),
+    data: entries.map(([item, f]) => ({
+      label: item,
+      value: n(f[metric]),
+      reference: n(f[ceiling]),
+      ...(f.ci?.[metric] ? { lower: f.ci[metric][0], upper: f.ci[metric][1] } : {}),
+    })),
   };
   const columns = cat
-    ? ["item", "n", "accuracy", "retest accuracy", "JSD", "TV", "entropy ratio"]
-    : ["item", "n", "MAE", "r", "retest r", "W1", "variance ratio"];
+    ? ["item", "pairs", "accuracy", "retest agreement", "JSD", "TV", "entropy ratio"]
+    : ["item", "pairs", "MAE", "r", "retest r", "W1", "variance ratio"];
   const rows: Cell[][] = entries.map(([item, f]) =>
     cat
       ? [item, f.n, n(f.accuracy), n(f.retest_accuracy), n(f.jsd), n(f.tv), n(f.entropy_ratio)]
@@ -62,6 +79,9 @@ function itemSection(res: FidelityResult): ReportSection {
   );
   return {
     heading: "Items",
+    glossary: cat
+      ? [GLOSSARY.jsd, GLOSSARY.tv, GLOSSARY.entropy_ratio]
+      : [GLOSSARY.w1, GLOSSARY.variance_ratio],
     plots: [bars],
     table: { columns, rows, caption: "— = undefined (too few pairs or no variance)" },
   };
@@ -98,28 +118,48 @@ function fmt(v: number | null | undefined): string {
 }
 
 function subgroupSections(res: FidelityResult): ReportSection[] {
-  return Object.entries(res.subgroups).map(([col, sg]) => {
-    const groups = Object.entries(sg.groups);
+  return Object.entries(res.subgroups).map(([col, sg], i) => {
+    const label = (g: string) => `${g} (n=${sg.groups[g].n_persons})`;
+    const dpdCi = sg.dpd_ci ? ` [${fmt(sg.dpd_ci[0])}, ${fmt(sg.dpd_ci[1])}]` : "";
     return {
       heading: `Subgroups by ${col}`,
+      ...(i === 0 ? { glossary: [GLOSSARY.dpd] } : {}),
       paragraphs: [
-        `DPD (max − min ${sg.metric} over groups with at least ${sg.min_group} persons): ${fmt(sg.dpd)}.` +
+        `DPD (max − min ${sg.metric} over groups with at least ${sg.min_group} people): ${fmt(sg.dpd)}${dpdCi}.` +
           (sg.n_persons_missing > 0
-            ? ` ${sg.n_persons_missing} persons have no ${col} and are left out.`
+            ? ` ${sg.n_persons_missing} people have no ${col} and are left out.`
             : ""),
       ],
       plots: [
         {
           kind: "bars",
           title: `${sg.metric} by ${col} (DPD ${fmt(sg.dpd)})`,
+          caption: sg.order.some((g) => sg.groups[g].ci) ? "Lines: 95% bootstrap intervals." : undefined,
           valueLabel: sg.metric,
           domain: sg.metric === "accuracy" ? [0, 1] : undefined,
-          data: groups.map(([g, v]) => ({ label: `${g} (n=${v.n_persons})`, value: n(v[sg.metric]) })),
+          data: sg.order.map((g) => {
+            const v = sg.groups[g];
+            return {
+              label: label(g),
+              value: n(v[sg.metric]),
+              ...(v.ci ? { lower: v.ci[0], upper: v.ci[1] } : {}),
+            };
+          }),
         },
       ],
       table: {
-        columns: ["group", "persons", "pairs", sg.metric, "in DPD"],
-        rows: groups.map(([g, v]) => [g, v.n_persons, v.n_pairs, n(v[sg.metric]), v.in_dpd ? "yes" : "no"]),
+        columns: ["group", "people", "pairs", sg.metric, "95% CI", "in DPD"],
+        rows: sg.order.map((g) => {
+          const v = sg.groups[g];
+          return [
+            g,
+            v.n_persons,
+            v.n_pairs,
+            n(v[sg.metric]),
+            v.ci ? `[${fmt(v.ci[0])}, ${fmt(v.ci[1])}]` : "—",
+            v.in_dpd ? "yes" : "no (too few people)",
+          ];
+        }),
       },
     };
   });
@@ -138,17 +178,26 @@ export function fidelityReport(
     sections.push({
       heading: "Belief–action coherence",
       paragraphs: [
-        "Correlation across persons of a stated belief with the matching action, on the same people.",
+        "Correlation across people of a stated belief with the matching action, on the same people.",
       ],
       table: {
-        columns: ["belief", "action", "n", "human r", "simulated r", "difference", "z", "p"],
-        rows: res.coherence.map((c) => [c.belief, c.action, c.n, c.human_r, c.sim_r, c.difference, c.z, c.p]),
+        columns: ["belief", "action", "people", "human r", "simulated r", "difference", "z", "p"],
+        rows: res.coherence.map((c) => [
+          c.belief,
+          c.action,
+          c.n,
+          c.human_r,
+          c.sim_r,
+          c.difference,
+          c.z,
+          formatP(c.p),
+        ]),
       },
     });
   }
   return {
     title: opts.title ?? "Fidelity of simulated answers",
-    subtitle: `${res.type} answers · ${res.overall.n_persons} persons · ${res.overall.n_items} items · ${res.overall.n_pairs} pairs`,
+    subtitle: `${res.type} answers · ${res.overall.n_persons} people · ${res.overall.n_items} items · ${res.overall.n_pairs} pairs`,
     notes: opts.notes,
     sections,
   };

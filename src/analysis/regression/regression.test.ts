@@ -81,6 +81,7 @@ test("logistic on Many Labs 2 framing: the coefficient is the 2x2 log odds ratio
   writeFileSync(html, renderReport(regressionReport(res)));
   const check = await checkReportInBrowser(html);
   assert.deepEqual(check.consoleErrors, []);
+  assert.deepEqual(check.textProblems, []);
   assert.equal(check.plots, 1);
 });
 

@@ -1,4 +1,4 @@
-import type { ReportDoc, ReportSection } from "../../report/index.ts";
+import { formatP, type ReportDoc, type ReportSection } from "../../report/index.ts";
 import type { RegressionResult } from "./recover.ts";
 
 /** Report section: coefficients with CIs, human vs. simulated, and the comparison table. */
@@ -12,8 +12,9 @@ export function regressionSections(res: RegressionResult): ReportSection[] {
       paragraphs: [
         `${res.model === "ols" ? `OLS with ${res.robust} standard errors` : `Logistic regression (${res.robust === "none" ? "model" : res.robust} SEs)`}; ` +
           `n = ${res.n.human} ${human}, ${res.n.sim} ${sim} complete rows.`,
-        `Over the ${res.coefficients.length - 1} slopes: sign agreement ${fmt(res.summary.sign_agreement)}, ` +
-          `${level} CI overlap ${fmt(res.summary.ci_overlap)}, correlation of coefficients ${fmt(res.summary.r_coefficients)}.`,
+        `Over the ${res.coefficients.length - 1} slope${res.coefficients.length === 2 ? "" : "s"}: share with the same sign ${fmt(res.summary.sign_agreement)}, ` +
+          `share whose ${level} CIs overlap ${fmt(res.summary.ci_overlap)}, correlation of coefficients ` +
+          `${res.summary.r_coefficients === null ? "— (it needs at least 3 slopes)" : fmt(res.summary.r_coefficients)}.`,
         ...res.warnings.map((w) => `Warning: ${w}`),
       ],
       plots: [
@@ -40,9 +41,9 @@ export function regressionSections(res: RegressionResult): ReportSection[] {
           `${human} SE`,
           `${sim} coef`,
           `${sim} SE`,
-          "sign",
-          "ratio",
-          "CI overlap",
+          "same sign",
+          `ratio ${sim} ÷ ${human}`,
+          "CIs overlap",
           "z (difference)",
           "p (difference)",
         ],
@@ -56,7 +57,7 @@ export function regressionSections(res: RegressionResult): ReportSection[] {
           c.ratio,
           c.ci_overlap === null ? "—" : c.ci_overlap ? "yes" : "no",
           c.z_difference,
-          c.p_difference,
+          formatP(c.p_difference),
         ]),
       },
     },
@@ -68,7 +69,7 @@ export function regressionReport(
   opts: { title?: string; notes?: string[] } = {},
 ): ReportDoc {
   return {
-    title: opts.title ?? "Regression recovery: human vs. simulated",
+    title: opts.title ?? `Regression recovery: ${res.labels.human} vs. ${res.labels.sim}`,
     subtitle: `${res.outcome} · ${res.model}`,
     notes: opts.notes,
     sections: regressionSections(res),

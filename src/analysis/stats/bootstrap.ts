@@ -8,6 +8,14 @@ export interface BootstrapOptions {
   seed: number | string;
   /** Two-sided level; the interval covers 1 − alpha. Default 0.05. */
   alpha?: number;
+  /**
+   * Leave a non-finite value out of its own component only, instead of dropping the whole
+   * resample: for vectors of separate figures (one per item or subgroup), where a small group
+   * missing from a resample says nothing about the others.
+   */
+  perComponent?: boolean;
+  /** Called after every resample with the number done (for progress bars). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface BootstrapInterval {
@@ -56,7 +64,13 @@ export function bootstrapCI(
     // A resample is dropped as a whole so every component uses the same resamples.
     if (values.every(Number.isFinite)) {
       for (let k = 0; k < values.length; k++) draws[k].push(values[k]);
-    } else dropped++;
+    } else {
+      dropped++;
+      if (opts.perComponent) {
+        for (let k = 0; k < values.length; k++) if (Number.isFinite(values[k])) draws[k].push(values[k]);
+      }
+    }
+    opts.onProgress?.(b + 1, opts.B);
   }
   const lower = draws.map((d) => {
     d.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -84,10 +84,11 @@ test("GSS panel: compare with retest and --html renders a report Chromium draws 
   const rows = records(readCsv(join(resolveDataDir(), "gss-panel/gss_panel_2006_2014_long.csv")));
   const items = ["cappun", "gunlaw", "grass", "fepol", "natspac"];
   const write = (wave: string, name: string) => {
-    const lines = ["person_id,item,answer,sex"];
+    const lines = ["person_id,item,answer,sex,polviews"];
     for (const r of rows) {
       if (r.wave !== wave) continue;
-      for (const item of items) lines.push(`${r.panel}-${r.firstid},${item},${r[item]},${r.sex}`);
+      for (const item of items)
+        lines.push(`${r.panel}-${r.firstid},${item},${r[item]},${r.sex},"${r.polviews}"`);
     }
     const path = join(dir, name);
     writeFileSync(path, `${lines.join("\n")}\n`);
@@ -98,7 +99,7 @@ test("GSS panel: compare with retest and --html renders a report Chromium draws 
   const retest = write("3", "w3.csv");
   const html = join(dir, "gss.html");
   const out = await populace(
-    ...["compare", "--sim", sim, "--human", human, "--retest", retest, "--by", "sex"],
+    ...["compare", "--sim", sim, "--human", human, "--retest", retest, "--by", "sex,polviews"],
     ...["--bootstrap", "50", "--seed", "3", "--json", "--html", html],
   );
   assert.equal(out.error, undefined);
@@ -110,9 +111,38 @@ test("GSS panel: compare with retest and --html renders a report Chromium draws 
     res.overall.ci.accuracy[0] < res.overall.accuracy && res.overall.accuracy < res.overall.ci.accuracy[1],
   );
   assert.equal(typeof res.subgroups.sex.dpd, "number");
+  // Subgroups in the codebook's order (liberal → conservative), whatever the file's spelling.
+  assert.deepEqual(res.subgroups.polviews.order, [
+    "Extremely Liberal",
+    "Liberal",
+    "Slightly Liberal",
+    "Moderate",
+    "Slghtly Conservative", // the file's own spellings, mapped by the codebook
+    "Conservative",
+    "Extrmly Conservative",
+  ]);
+  // Bootstrap intervals on every item's accuracy, every group's accuracy and the DPD.
+  for (const [item, f] of Object.entries(res.items) as [
+    string,
+    { accuracy: number; ci: { accuracy: number[] } },
+  ][]) {
+    const [lo, hi] = f.ci.accuracy;
+    assert.ok(lo <= f.accuracy && f.accuracy <= hi && hi - lo < 0.1, `${item}: ${lo} ${f.accuracy} ${hi}`);
+  }
+  for (const g of Object.values(res.subgroups.polviews.groups) as { accuracy: number; ci: number[] }[]) {
+    assert.ok(g.ci[0] <= g.accuracy && g.accuracy <= g.ci[1]);
+  }
+  assert.ok(res.subgroups.polviews.dpd_ci[0] <= res.subgroups.polviews.dpd);
   const check = await checkReportInBrowser(html, { screenshot: process.env.POPULACE_SCREENSHOT });
   assert.deepEqual(check.consoleErrors, []);
-  // Per-item bars, 5 distributions, one subgroup plot.
-  assert.equal(check.slots, 7);
-  assert.equal(check.plots, 7);
+  assert.deepEqual(check.textProblems, []);
+  // Per-item bars, 5 distributions, two subgroup plots.
+  assert.equal(check.slots, 8);
+  assert.equal(check.plots, 8);
+  const page = readFileSync(html, "utf8");
+  for (const term of ["JSD (Jensen–Shannon divergence)", "DPD (demographic parity difference)"]) {
+    assert.ok(page.includes(term), term);
+  }
+  assert.ok(page.includes("pairs compared (person × item answered on both sides)"), "plain metric names");
+  assert.ok(!page.includes(">n_pairs<"));
 });

@@ -7,11 +7,13 @@ import {
 } from "../../analysis/fidelity/index.ts";
 import { readCsv } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { gssOptionRank } from "../../instruments/index.ts";
 import { compareEntries } from "../../ledger/index.ts";
 import { chooseArm, simAnswerRows } from "../../results/index.ts";
 import { fileDigest, type LedgerFlags, recordInLedger, withLedgerOptions } from "../ledger.ts";
 import { coherencePairs, intFlag } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
+import { countProgress } from "../progress.ts";
 import {
   checkSimSource,
   ledgerDescription,
@@ -62,7 +64,8 @@ function summary(res: FidelityResult): string {
   }
   for (const [col, sg] of Object.entries(res.subgroups)) {
     lines.push(`by ${col}: DPD (${sg.metric}) = ${show(sg.dpd)}`);
-    for (const [g, v] of Object.entries(sg.groups)) {
+    for (const g of sg.order) {
+      const v = sg.groups[g];
       lines.push(
         `  ${g.padEnd(28)} n=${v.n_persons}  ${sg.metric}=${show(v[sg.metric])}${v.in_dpd ? "" : "  (small)"}`,
       );
@@ -123,22 +126,36 @@ export function register(program: Command): void {
         : flags.weightColumn
           ? weightColumn(flags.human, flags.weightColumn)
           : undefined;
+      const by = flags.by
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      // GSS attributes (polviews, degree, …) are shown in the codebook's order, not alphabetically.
+      const valueRank: Record<string, (value: string) => number | undefined> = {};
+      for (const column of by ?? []) {
+        const rank = gssOptionRank(column);
+        if (rank) valueRank[column] = rank;
+      }
+      const progress = flags.bootstrap && !flags.json ? countProgress("bootstrap resamples") : undefined;
       const res = compareFidelity(
         { sim, human: flags.human, retest: flags.retest },
         {
           weights: weights ? { name: weights.file, weights: weights.weights } : undefined,
           type: flags.type as AnswerType,
-          by: flags.by
-            ?.split(",")
-            .map((s) => s.trim())
-            .filter(Boolean),
+          by,
+          valueRank,
           minGroup: intFlag(flags.minGroup, "--min-group", 0),
           bootstrap: flags.bootstrap
-            ? { B: intFlag(flags.bootstrap, "--bootstrap", 1), seed: flags.seed }
+            ? {
+                B: intFlag(flags.bootstrap, "--bootstrap", 1),
+                seed: flags.seed,
+                onProgress: progress ? (done, total) => progress.update(done, total) : undefined,
+              }
             : undefined,
           coherence,
         },
       );
+      progress?.stop();
       const about = ledgerDescription(flags, run, flags.human);
       const entries = compareEntries(res, {
         command: "compare",

@@ -1,13 +1,15 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdirSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
+import { UserError } from "../../errors/index.ts";
 import { compareEntries, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
-import { openStore } from "../../store/index.ts";
+import { databaseError, openStore } from "../../store/index.ts";
 import { runDemo } from "../../study/demo.ts";
 import { DEFAULT_MODEL } from "../../study/index.ts";
 import { positiveInt, positiveNumber } from "../options.ts";
+import { writeFileAtomic } from "../output.ts";
 import { progressView } from "../progress.ts";
 import { interruptSignals } from "../signals.ts";
 
@@ -18,6 +20,22 @@ export function demoModel(env: NodeJS.ProcessEnv = process.env): string {
   if (env.ANTHROPIC_API_KEY) return "anthropic:claude-3-5-haiku-latest";
   if (env.GOOGLE_GENERATIVE_AI_API_KEY || env.GEMINI_API_KEY) return "google:gemini-2.5-flash";
   return DEFAULT_MODEL;
+}
+
+/** The --out folder, made if missing; a file in its place is a one-line error. */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "cannot make the output folder: a file is in the way"
+        : `cannot make the output folder (${code ?? error})`,
+      { where: dir },
+    );
+  }
+  if (!statSync(dir).isDirectory()) throw new UserError("is a file, not a folder", { where: dir });
 }
 
 export function register(program: Command): void {
@@ -33,7 +51,7 @@ export function register(program: Command): void {
     .option("--no-ledger", "do not add the comparison to the validation ledger of its database")
     .action(async (opts) => {
       const outDir = resolve(opts.out);
-      mkdirSync(outDir, { recursive: true });
+      makeFolder(outDir);
       const dbPath = resolve(outDir, "populace.db");
       const store = openStore(dbPath);
       const modelId: string = opts.model ?? demoModel();
@@ -78,8 +96,7 @@ export function register(program: Command): void {
           db: dbPath,
         });
         const reportPath = resolve(outDir, "report.html");
-        mkdirSync(dirname(reportPath), { recursive: true });
-        writeFileSync(
+        writeFileAtomic(
           reportPath,
           renderReport({ ...demo.report, sections: [...demo.report.sections, track] }),
         );
@@ -109,6 +126,8 @@ export function register(program: Command): void {
         );
         out.write(`failed answers: ${o.n_failed}\nreport: ${reportPath}\ndatabase: ${dbPath}\n`);
         out.write(`(${seconds.toFixed(1)} s)\n`);
+      } catch (error) {
+        throw databaseError(error, dbPath);
       } finally {
         signals.dispose();
         await store.close();

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import {
   compareRegressions,
   parseFormula,
@@ -7,6 +7,7 @@ import {
 } from "../../analysis/regression/index.ts";
 import type { RobustType } from "../../analysis/stats/index.ts";
 import { UserError } from "../../errors/index.ts";
+import { formatP } from "../../report/index.ts";
 import { parseAlpha, parseLabels } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 
@@ -14,7 +15,9 @@ interface RegressFlags extends ReportFlags {
   human: string;
   sim: string;
   formula: string;
-  model: string;
+  family: string;
+  /** Deprecated name of --family. */
+  model?: string;
   robust: string;
   factor?: string;
   positive?: string;
@@ -32,7 +35,8 @@ export function register(program: Command): void {
       .requiredOption("--human <file>", "human data: CSV, one row per observation")
       .requiredOption("--sim <file>", "simulated data, same columns")
       .requiredOption("--formula <f>", 'model "outcome ~ x1 + x2" (text columns become dummies)')
-      .option("--model <m>", "ols | logistic", "ols")
+      .option("--family <f>", "ols | logistic", "ols")
+      .addOption(new Option("--model <m>", "deprecated: use --family").hideHelp())
       .option(
         "--robust <type>",
         "none | HC0 | HC1 | HC3, as R's sandwich::vcovHC (none: classical SEs)",
@@ -43,8 +47,16 @@ export function register(program: Command): void {
       .option("--alpha <a>", "1 − confidence level", "0.05")
       .option("--labels <human,sim>", "names of the two sides", "human,simulated"),
   ).action((f: RegressFlags) => {
-    if (f.model !== "ols" && f.model !== "logistic")
-      throw new UserError(`--model must be ols or logistic, got "${f.model}"`);
+    let family = f.family;
+    if (f.model !== undefined) {
+      process.stderr.write("populace: warning: regress --model is deprecated; use --family\n");
+      if (f.family !== "ols" && f.family !== f.model) {
+        throw new UserError(`--model ${f.model} contradicts --family ${f.family}; give only --family`);
+      }
+      family = f.model;
+    }
+    if (family !== "ols" && family !== "logistic")
+      throw new UserError(`--family must be ols or logistic, got "${family}"`);
     if (!["none", "HC0", "HC1", "HC3"].includes(f.robust)) {
       throw new UserError(`--robust must be none, HC0, HC1 or HC3, got "${f.robust}"`);
     }
@@ -55,7 +67,7 @@ export function register(program: Command): void {
       readRows(f.sim),
       {
         ...parseFormula(f.formula),
-        model: f.model,
+        model: family,
         robust: f.robust as RobustType,
         positive: f.positive,
         factors: f.factor
@@ -72,7 +84,7 @@ export function register(program: Command): void {
     for (const c of res.coefficients) {
       lines.push(
         `${c.term.padEnd(28)} ${coef(c.human).padStart(10)} ${coef(c.sim).padStart(10)}  ` +
-          `${yes(c.sign_agree).padEnd(4)}  ${yes(c.ci_overlap).padEnd(7)}  ${show(c.p_difference)}`,
+          `${yes(c.sign_agree).padEnd(4)}  ${yes(c.ci_overlap).padEnd(7)}  ${formatP(c.p_difference) ?? "—"}`,
       );
     }
     for (const w of res.warnings) lines.push(`warning: ${w}`);

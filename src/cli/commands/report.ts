@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
@@ -6,9 +6,10 @@ import { ledgerEntry, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
 import { openStore, type RunRecord, type Store } from "../../store/index.ts";
-import { buildStudyReport, type StudyReport, studyReportDoc } from "../../study/index.ts";
+import { buildStudyReport, type StudyReport, studyReportDoc, studyReportText } from "../../study/index.ts";
 import { writeHtml } from "../output.ts";
 import { chooseRun } from "../runs.ts";
+import { withStore } from "../store.ts";
 
 interface ReportFlags {
   db: string;
@@ -36,43 +37,12 @@ async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise
   return parsed.data;
 }
 
-const f3 = (x: number) => x.toFixed(3);
-
-/** A short plain-text summary for the terminal. */
-function summary(r: StudyReport): string {
-  const lines = [
-    `study ${r.study.name}, run ${r.run.id} (${r.run.status})`,
-    `model ${r.model.id}${r.model.label ? `: ${r.model.label}` : ""}`,
-    `jobs ${r.jobs.total}: ok ${r.jobs.ok}, failed ${r.jobs.failed}, pending ${r.jobs.pending}`,
-    `calls ${r.usage.calls}, tokens in ${r.usage.input_tokens} out ${r.usage.output_tokens}, cost ${
-      r.usage.cost_usd === null ? "unknown" : `$${r.usage.cost_usd.toFixed(4)}`
-    }`,
-  ];
-  for (const item of r.items) {
-    const shares = item.answers
-      ? item.answers.map((a) => `${a.answer} ${(a.share * 100).toFixed(1)}%`).join(", ")
-      : (item.numeric ?? []).map((s) => `mean ${f3(s.mean)} (n ${s.n})`).join(", ");
-    lines.push(`  ${item.item}: ${item.ok} valid, ${item.failed} failed${shares ? `; ${shares}` : ""}`);
-  }
-  for (const f of r.failures.reasons) lines.push(`  failed ×${f.jobs}: ${f.reason}`);
-  const e = r.calibration.estimates;
-  if (e) {
-    const show = (name: string, i: { estimate: number; lower: number; upper: number }) =>
-      `  ${name.padEnd(24)} ${f3(i.estimate)} [${f3(i.lower)}, ${f3(i.upper)}]`;
-    lines.push(
-      show("PPI++ (calibrated)", e.ppi_plus_plus),
-      show("human only", e.classical),
-      show("simulated only", e.simulated),
-    );
-  }
-  lines.push(r.calibration.statement);
-  return `${lines.join("\n")}\n`;
-}
-
 export function register(program: Command): void {
   program
     .command("report")
-    .description("Report a stored run: model, jobs, cost, answers, failures and calibrated estimates")
+    .description(
+      "Report a stored run: model, jobs, cost, answers per item and arm (means, differences, human reference), failures, calibration",
+    )
     .argument("[run]", "run id (default: the most recent run)")
     .option("--db <file>", "SQLite database", "populace.db")
     .option("--html <file>", "write a self-contained HTML report")
@@ -84,9 +54,7 @@ export function register(program: Command): void {
     )
     .option("--no-ledger", "do not add a calibrated estimate to the validation ledger of the database")
     .action(async (runArg: string | undefined, flags: ReportFlags) => {
-      if (!existsSync(flags.db)) throw new UserError("database not found", { where: flags.db });
-      const store = openStore(flags.db);
-      try {
+      await withStore(flags.db, { readOnly: true }, async (store) => {
         const run = await chooseRun(store, runArg, flags.db);
         const report = await buildStudyReport({
           store,
@@ -101,10 +69,8 @@ export function register(program: Command): void {
           const doc = studyReportDoc(report);
           writeHtml(flags.html, renderReport({ ...doc, sections: [...doc.sections, track] }));
         }
-        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : summary(report));
-      } finally {
-        await store.close();
-      }
+        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : studyReportText(report));
+      });
     });
 }
 
@@ -151,10 +117,32 @@ async function studyLedger(store: Store, report: StudyReport, flags: ReportFlags
       ]
     : [];
   const earlier = await store.ledgerEntries({ domain: context.domain });
-  if (flags.ledger && entries.length > 0) await store.addLedgerEntries(entries);
+  // The report reads its database read-only; a calibrated estimate is recorded through a
+  // writable connection of the same (existing) file, when the file may be written.
+  if (flags.ledger && entries.length > 0) {
+    if (isWritable(flags.db)) {
+      const writable = openStore(flags.db);
+      try {
+        await writable.addLedgerEntries(entries);
+      } finally {
+        await writable.close();
+      }
+    } else {
+      process.stderr.write(`populace: note: ${flags.db} is read-only: the ledger was not updated\n`);
+    }
+  }
   return trackRecordSection(earlier, {
     ...context,
     exclude: new Set(entries.map((x) => x.key)),
     db: flags.db,
   });
+}
+
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,10 +1,11 @@
-import { createWriteStream } from "node:fs";
 import type { Command } from "commander";
 import { csvLine } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { personId } from "../../results/index.ts";
-import { type AgentRecord, openStore, type ResponseRecord } from "../../store/index.ts";
+import type { AgentRecord, ResponseRecord } from "../../store/index.ts";
+import { exportTo } from "../output.ts";
 import { chooseRun } from "../runs.ts";
+import { withStore } from "../store.ts";
 
 export const RESULT_COLUMNS = [
   "run",
@@ -79,36 +80,31 @@ export function register(program: Command): void {
       if (parts !== "attributes" && parts !== "none") {
         throw new UserError(`--with must be attributes or none, not "${parts}"`);
       }
-      const store = openStore(opts.db);
-      try {
+      await withStore(opts.db, { readOnly: true }, async (store) => {
         const run = await chooseRun(store, runArg, opts.db);
         const agents = new Map((await store.agents(run.id)).map((a) => [a.agentId, a]));
         const attributes = parts === "attributes" ? attributeColumns(agents.values()) : [];
-        const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-        const write = (line: string): Promise<void> =>
-          out.write(line) ? Promise.resolve() : new Promise((done) => out.once("drain", () => done()));
-        if (opts.format === "csv") {
-          await write(`${csvLine([...RESULT_COLUMNS, ...attributes.map((a) => a.column)])}\n`);
-        }
-        for await (const r of store.responses(run.id)) {
-          const agent = agents.get(r.agentId);
-          const row = resultRow(r, agent);
+        await exportTo(opts.out, async (write) => {
           if (opts.format === "csv") {
-            const values = RESULT_COLUMNS.map((c) =>
-              c === "answer" && typeof row.answer === "string" ? row.answer : row[c],
-            );
-            for (const a of attributes) values.push(agent?.attributes[a.name] ?? "");
-            await write(`${csvLine(values)}\n`);
-          } else {
-            await write(
-              `${JSON.stringify(parts === "attributes" ? { ...row, attributes: agent?.attributes ?? {} } : row)}\n`,
-            );
+            await write(`${csvLine([...RESULT_COLUMNS, ...attributes.map((a) => a.column)])}\n`);
           }
-        }
-        if (opts.out) await new Promise<void>((done) => out.end(() => done()));
-      } finally {
-        await store.close();
-      }
+          for await (const r of store.responses(run.id)) {
+            const agent = agents.get(r.agentId);
+            const row = resultRow(r, agent);
+            if (opts.format === "csv") {
+              const values = RESULT_COLUMNS.map((c) =>
+                c === "answer" && typeof row.answer === "string" ? row.answer : row[c],
+              );
+              for (const a of attributes) values.push(agent?.attributes[a.name] ?? "");
+              await write(`${csvLine(values)}\n`);
+            } else {
+              await write(
+                `${JSON.stringify(parts === "attributes" ? { ...row, attributes: agent?.attributes ?? {} } : row)}\n`,
+              );
+            }
+          }
+        });
+      });
     });
 }
 

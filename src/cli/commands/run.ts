@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
 import { EXIT } from "../../errors/index.ts";
 import { loadStudy } from "../../spec/index.ts";
-import { openStore, type Store } from "../../store/index.ts";
+import { databaseError, openStore, type Store } from "../../store/index.ts";
 import { failureSummary, type RunStudyResult, runStudy } from "../../study/index.ts";
 import { positiveInt, positiveNumber } from "../options.ts";
 import { progressView } from "../progress.ts";
@@ -41,8 +41,13 @@ export function register(program: Command): void {
     .action(async (specFile: string, opts) => {
       const study = loadStudy(specFile);
       // A dry run writes nothing: it reads an existing database (to price what is left of a run)
-      // and never creates one.
-      const store: Store | null = opts.dryRun && !existsSync(opts.db) ? null : openStore(opts.db);
+      // and never creates one. A run creates its database only once the study has passed every
+      // check, so a refused study leaves no file behind.
+      let store: Store | null = existsSync(opts.db) ? openStore(opts.db, { readOnly: opts.dryRun }) : null;
+      const open = () => {
+        store ??= openStore(opts.db);
+        return store;
+      };
       const json = Boolean(opts.json);
       const view = json || opts.dryRun ? null : progressView(study.spec.name);
       const signals = interruptSignals(() =>
@@ -51,7 +56,7 @@ export function register(program: Command): void {
       try {
         const result = await runStudy({
           study,
-          store,
+          store: opts.dryRun ? store : (store ?? open),
           dataDir: resolveDataDir(opts.dataDir),
           modelId: opts.model,
           concurrency: opts.concurrency,
@@ -68,6 +73,8 @@ export function register(program: Command): void {
         });
         view?.stop();
         process.exitCode = await report(result, store, json);
+      } catch (error) {
+        throw databaseError(error, opts.db);
       } finally {
         signals.dispose();
         await store?.close();

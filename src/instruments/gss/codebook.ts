@@ -1,5 +1,5 @@
 import { dataFile, readCsv } from "../../data/index.ts";
-import { UserError } from "../../errors/index.ts";
+import { closest, UserError } from "../../errors/index.ts";
 import type { Question } from "../types.ts";
 import { compactKey, LABEL_CORRECTIONS, labelKey, resolvedKey } from "./labels.ts";
 
@@ -122,10 +122,24 @@ function classifyValue(v: GssVariable, lookup: Map<string, Classified>, value: s
   return { kind: "unmapped" };
 }
 
+/** Variables that are bookkeeping (the survey year, sampling weights), not questions. */
+export const GSS_NOT_ASKED: ReadonlySet<string> = new Set(["year", "wtssnr", "wtssall"]);
+
+/** The codebook's variables that are questions one can ask (weights and the year are not). */
+export function askableVariables(codebook: GssCodebook): string[] {
+  return [...codebook.variables.values()]
+    .filter((v) => v.question && !GSS_NOT_ASKED.has(v.id) && !/^wt/.test(v.id))
+    .map((v) => v.id);
+}
+
+/** An unknown item, with the nearest item name of the codebook when it looks like a typo. */
 export function unknownVariable(variable: string, codebook: GssCodebook): UserError {
+  const items = askableVariables(codebook);
+  const near = closest(variable, items);
   return new UserError(
-    `unknown GSS item "${variable}" (the codebook has: ${[...codebook.variables.keys()].join(", ")})`,
-    { where: codebook.file },
+    near
+      ? `unknown GSS item "${variable}"; did you mean "${near}"?`
+      : `unknown GSS item "${variable}": the GSS panel codebook (${codebook.file}) has no such variable among its ${items.length} items`,
   );
 }
 

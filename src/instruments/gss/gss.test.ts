@@ -136,9 +136,22 @@ test("unknown items and missing codebooks are clear errors", () => {
     () => gssItems(dataDir, ["cappun", "nosuchitem"]),
     (e: unknown) => {
       assert.ok(e instanceof UserError);
-      assert.match(e.message, /unknown GSS item "nosuchitem".*cappun/);
+      assert.match(
+        e.message,
+        /unknown GSS item "nosuchitem": the GSS panel codebook .* has no such variable/,
+      );
       return true;
     },
+  );
+  // A near miss gets the item it most likely meant, never a weight or bookkeeping variable.
+  assert.throws(() => gssItems(dataDir, ["capun"]), /unknown GSS item "capun"; did you mean "cappun"\?/);
+  assert.throws(
+    () => gssItems(dataDir, ["wtsall"]),
+    (e: Error) => !/did you mean/.test(e.message),
+  );
+  assert.throws(
+    () => gssItems(dataDir, ["yeer"]),
+    (e: Error) => !/did you mean/.test(e.message),
   );
   assert.throws(() => canonicalAnswer("nosuchitem", "Yes", dataDir), UserError);
   assert.throws(() => gssItems(dataDir, ["year"]), /not a question/);

@@ -5,12 +5,20 @@
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import type { Question } from "../types.ts";
-import { type Classified, readGssCodebook, unknownVariable } from "./codebook.ts";
+import {
+  type Classified,
+  GSS_NOT_ASKED,
+  type GssCodebook,
+  readGssCodebook,
+  unknownVariable,
+} from "./codebook.ts";
 
 export {
+  askableVariables,
   type Classified,
   CODEBOOK_FILE,
   cleanQuestionText,
+  GSS_NOT_ASKED,
   type GssCodebook,
   type GssVariable,
   readGssCodebook,
@@ -34,9 +42,6 @@ export const GSS_DEMOGRAPHICS = [
   "relig",
   "attend",
 ] as const;
-
-/** Variables that are bookkeeping, not questions. */
-const NOT_ASKED = new Set(["year", "wtssnr", "wtssall"]);
 
 /**
  * Ten attitude items answered by most respondents in both waves 1 and 2 of both panel files
@@ -65,7 +70,7 @@ export function gssItems(dataDir?: string, ids?: readonly string[]): Question[] 
   if (!ids) {
     const out: Question[] = [];
     for (const v of codebook.variables.values()) {
-      if (v.question && v.text !== null && !NOT_ASKED.has(v.id)) out.push(v.question);
+      if (v.question && v.text !== null && !GSS_NOT_ASKED.has(v.id)) out.push(v.question);
     }
     return out;
   }
@@ -94,4 +99,28 @@ export function canonicalAnswer(itemId: string, raw: string, dataDir?: string): 
 /** Like canonicalAnswer, but says whether a null is a missing code or an unknown label. */
 export function classifyGssAnswer(itemId: string, raw: string, dataDir?: string): Classified {
   return readGssCodebook(resolveDataDir(dataDir)).classify(itemId, raw);
+}
+
+/**
+ * The rank of a value of a GSS variable in codebook order (e.g. polviews from "extremely liberal"
+ * to "extremely conservative"), in any spelling the codebook maps; undefined when the data
+ * directory has no codebook or the variable is not a closed question. For ordering subgroups.
+ */
+export function gssOptionRank(
+  variable: string,
+  dataDir?: string,
+): ((value: string) => number | undefined) | undefined {
+  let codebook: GssCodebook;
+  try {
+    codebook = readGssCodebook(resolveDataDir(dataDir));
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
+  const options = codebook.variables.get(variable)?.question?.options;
+  if (!options) return undefined;
+  return (value) => {
+    const c = codebook.classify(variable, value);
+    return c.kind === "option" ? options.indexOf(c.value) : undefined;
+  };
 }

@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { Plan } from "../../designs/index.ts";
 import { UserError } from "../../errors/index.ts";
@@ -37,6 +35,7 @@ import { leasedCount, leaseJobs, releaseLeases, renewLeases } from "./leases.ts"
 import { addLedgerEntries, ledgerEntries } from "./ledger.ts";
 import { claimRun, heartbeat, releaseRun } from "./locks.ts";
 import { migrations } from "./migrations.ts";
+import { databaseError, type OpenOptions, openChecked } from "./open.ts";
 import { JOB_STATUS, RESPONSES, stageRange, TURNS, toJobs, toResponse, toRun, toTurn } from "./read.ts";
 import { WriterThread } from "./writer.ts";
 
@@ -61,16 +60,18 @@ export class SqliteStore implements Store {
   /** Run numbers by run id: a run's number never changes. */
   private readonly runNumbers = new Map<string, number>();
 
-  constructor(path: string) {
+  constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
-    if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
-    try {
-      this.db = openDatabase(path);
-    } catch (error) {
-      throw new UserError(`cannot open database (${(error as Error).message})`, { where: path });
-    }
+    // The file checks (not a database, another program's, unusable paths) are in open.ts.
+    const { db, writable } = openChecked(path, options, migrations.length, openDatabase);
+    this.db = db;
     this.statements = new Statements(this.db);
-    this.migrate();
+    try {
+      if (writable) this.migrate();
+    } catch (error) {
+      this.db.close();
+      throw databaseError(error, path);
+    }
   }
 
   private migrate(): void {
@@ -90,6 +91,9 @@ export class SqliteStore implements Store {
     for (let v = current + 1; v <= migrations.length; v++) {
       try {
         this.transaction(() => {
+          // Another process opening the same new file may have applied this step meanwhile.
+          const done = this.db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(v);
+          if (done) return;
           this.db.exec(migrations[v - 1]);
           this.db.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(v, new Date().toISOString());
         });
@@ -358,6 +362,16 @@ export class SqliteStore implements Store {
 
   async ledgerEntries(filter?: LedgerFilter): Promise<LedgerEntry[]> {
     return ledgerEntries(this.db, filter);
+  }
+
+  async callOutcomes(runId: string): Promise<Record<string, number>> {
+    const rows = this.stmt("SELECT outcome, COUNT(*) AS n FROM costs WHERE run_id = ? GROUP BY outcome").all(
+      runId,
+    ) as {
+      outcome: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
   }
 
   async close(): Promise<void> {
