@@ -1,1 +1,2 @@
+export * from "./conjoint/index.ts";
 export * from "./gss-panel/index.ts";

@@ -40,6 +40,7 @@ export async function checkReportInBrowser(
       "--headless",
       "--no-sandbox",
       "--disable-gpu",
+      "--disable-quic",
       "--no-first-run",
       "--disable-background-networking",
       "--disable-component-update",

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { register as amce } from "./amce.ts";
 import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
     compare,
     effects,
     regress,
+    amce,
     calibrate,
     plan,
     mockLlm,
