@@ -1,2 +1,3 @@
 export * from "./conjoint/index.ts";
+export * from "./econ-games/index.ts";
 export * from "./gss-panel/index.ts";

@@ -4,6 +4,7 @@ import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
+import { register as games } from "./games.ts";
 import { register as mockLlm } from "./mock-llm.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
     effects,
     regress,
     amce,
+    games,
     calibrate,
     plan,
     mockLlm,

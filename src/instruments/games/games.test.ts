@@ -146,7 +146,7 @@ test("public goods: each earns what they keep plus mpcr × the pot; free riding 
       1,
       c.map((x) => ({ contribute: x })),
     );
-    r.payoffs.forEach((p, k) => assert.ok(Math.abs(p - (20 - c[k] + 0.4 * pot)) < 1e-9));
+    for (const [k, p] of r.payoffs.entries()) assert.ok(Math.abs(p - (20 - c[k] + 0.4 * pot)) < 1e-9);
     const total = r.payoffs.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(total - (80 + (4 * 0.4 - 1) * pot)) < 1e-9);
   }
