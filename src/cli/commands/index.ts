@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { register as amce } from "./amce.ts";
 import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
+import { register as demand } from "./demand.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
 import { register as games } from "./games.ts";
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
     regress,
     amce,
     games,
+    demand,
     calibrate,
     plan,
     mockLlm,

@@ -1,0 +1,147 @@
+import { readCsv } from "../../data/index.ts";
+import { UserError } from "../../errors/index.ts";
+import { mean, normalCdf, normalQuantile, ols, tCdf, tQuantile } from "../stats/index.ts";
+
+/** A purchase decision at a price: bought 1/0, or a predicted share of buyers (0–1, aggregate mode). */
+export interface Purchase {
+  price: number;
+  bought: number;
+  person?: string;
+}
+
+export interface DemandPoint {
+  price: number;
+  n: number;
+  share: number;
+  /** Wilson interval for 0/1 purchases; a t interval of the mean for predicted shares. */
+  lower: number;
+  upper: number;
+  se: number;
+}
+
+export interface DemandCurve {
+  points: DemandPoint[];
+  /** OLS of the purchase on the price: the change in the share buying per unit of price. */
+  slope: { estimate: number; se: number; lower: number; upper: number; p: number };
+  /** negative / positive when the slope's CI excludes 0; none otherwise. */
+  sign: "negative" | "positive" | "none";
+  /**
+   * Does the share never rise with the price? Every pair of prices is tested for a rise (one-sided
+   * z-test, Bonferroni over pairs); the curve is monotone unless a rise is significant at alpha.
+   */
+  monotone: {
+    decreasing: boolean;
+    /** The pair with the strongest rise, with its adjusted p-value (null when no pair rises). */
+    worst: { lower_price: number; higher_price: number; rise: number; z: number; p_adjusted: number } | null;
+  };
+  /** The price with the highest share (an inverted U peaks inside the grid). */
+  peak_price: number;
+}
+
+function wilson(k: number, n: number, z: number): [number, number] {
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, c - h), Math.min(1, c + h)];
+}
+
+/** Purchase share per price with CIs, the slope, its sign, and a test that the curve never rises. */
+export function demandCurve(purchases: readonly Purchase[], opts: { alpha?: number } = {}): DemandCurve {
+  const alpha = opts.alpha ?? 0.05;
+  const z = normalQuantile(1 - alpha / 2);
+  purchases.forEach((p, i) => {
+    if (!Number.isFinite(p.price) || !(p.bought >= 0 && p.bought <= 1))
+      throw new UserError(`purchase ${i + 1}: price ${p.price}, bought ${p.bought} (bought must be 0–1)`);
+  });
+  const byPrice = new Map<number, number[]>();
+  for (const p of purchases) {
+    if (!byPrice.has(p.price)) byPrice.set(p.price, []);
+    byPrice.get(p.price)!.push(p.bought);
+  }
+  if (byPrice.size < 2)
+    throw new UserError(`a demand curve needs purchases at 2 or more prices, got ${byPrice.size}`);
+  const points = [...byPrice]
+    .sort((a, b) => a[0] - b[0])
+    .map(([price, v]): DemandPoint => {
+      const n = v.length;
+      const share = mean(v);
+      if (v.every((x) => x === 0 || x === 1)) {
+        const [lower, upper] = wilson(share * n, n, z);
+        return { price, n, share, lower, upper, se: Math.sqrt((share * (1 - share)) / n) };
+      }
+      const sd = n > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - share) ** 2, 0) / (n - 1)) : 0;
+      const se = sd / Math.sqrt(n);
+      const half = n > 1 ? tQuantile(1 - alpha / 2, n - 1) * se : 0;
+      return { price, n, share, lower: Math.max(0, share - half), upper: Math.min(1, share + half), se };
+    });
+  const x = purchases.map((p) => [1, p.price]);
+  const y = purchases.map((p) => p.bought);
+  const people = purchases.map((p) => p.person);
+  const repeated =
+    people.every((p) => p !== undefined) && new Set(people).size < people.length && new Set(people).size >= 2;
+  const fit = repeated ? ols(x, y, { clusters: people as string[] }) : ols(x, y, { robust: "HC1" });
+  const df = repeated ? new Set(people).size - 1 : fit.df;
+  const b = fit.coef[1];
+  const se = fit.se[1];
+  const q = tQuantile(1 - alpha / 2, df);
+  const slope = {
+    estimate: b,
+    se,
+    lower: b - q * se,
+    upper: b + q * se,
+    p: se > 0 ? 2 * (1 - tCdf(Math.abs(b / se), df)) : b === 0 ? 1 : 0,
+  };
+  const pairs = (points.length * (points.length - 1)) / 2;
+  let worst: DemandCurve["monotone"]["worst"] = null;
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const rise = points[j].share - points[i].share;
+      if (!(rise > 0)) continue;
+      const s = Math.sqrt(points[i].se ** 2 + points[j].se ** 2);
+      const zr = s > 0 ? rise / s : Infinity;
+      if (worst === null || zr > worst.z) {
+        worst = {
+          lower_price: points[i].price,
+          higher_price: points[j].price,
+          rise,
+          z: zr,
+          p_adjusted: Math.min(1, pairs * (1 - normalCdf(zr))),
+        };
+      }
+    }
+  }
+  const peak = points.reduce((a, p) => (p.share > a.share ? p : a), points[0]);
+  return {
+    points,
+    slope,
+    sign: slope.upper < 0 ? "negative" : slope.lower > 0 ? "positive" : "none",
+    monotone: { decreasing: worst === null || worst.p_adjusted >= alpha, worst },
+    peak_price: peak.price,
+  };
+}
+
+/** Human purchases from a CSV with columns price and bought (0/1); person_id optional. */
+export function readPurchases(path: string): Purchase[] {
+  const t = readCsv(path);
+  const [pi, bi, qi] = ["price", "bought", "person_id"].map((c) => t.header.indexOf(c));
+  if (pi < 0 || bi < 0)
+    throw new UserError(`needs columns price and bought (columns: ${t.header.join(", ")})`, {
+      where: `${path}:1`,
+    });
+  return t.rows.map((row, i) => {
+    const at = (c: number) => `${path}:${t.lines[i]}, column ${t.header[c]}`;
+    const price = Number(row[pi]);
+    if (row[pi].trim() === "" || !Number.isFinite(price))
+      throw new UserError(`"${row[pi]}" is not a price`, { where: at(pi) });
+    const b = row[bi].trim().toLowerCase();
+    const bought =
+      b === "1" || b === "yes" || b === "true"
+        ? 1
+        : b === "0" || b === "no" || b === "false"
+          ? 0
+          : Number.NaN;
+    if (Number.isNaN(bought)) throw new UserError(`"${row[bi]}" is not 1/0 (or yes/no)`, { where: at(bi) });
+    return qi >= 0 && row[qi].trim() !== "" ? { price, bought, person: row[qi].trim() } : { price, bought };
+  });
+}
