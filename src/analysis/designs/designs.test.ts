@@ -40,7 +40,10 @@ test("a variable that moves with the treatment is flagged (also as an inverted U
   const res = probeDiagnostics(obs);
   assert.deepEqual(res.moved, ["competitor_price", "quality"]);
   const cp = res.variables.find((v) => v.variable === "competitor_price")!;
-  assert.ok(Math.abs(cp.slope!.estimate - 0.5) < 3 * cp.slope!.se, `slope ${cp.slope!.estimate} ± ${cp.slope!.se}`);
+  assert.ok(
+    Math.abs(cp.slope!.estimate - 0.5) < 3 * cp.slope!.se,
+    `slope ${cp.slope!.estimate} ± ${cp.slope!.se}`,
+  );
   const q = res.variables.find((v) => v.variable === "quality")!;
   assert.ok(
     q.slope!.lower < 0 && 0 < q.slope!.upper,
