@@ -67,10 +67,12 @@ test("every design mode's call, with the probe, is answered within its schema an
       }
     }
   }
-  assert.equal(
-    seen.size,
-    3 * 2 + 3 * 2 + 3 * 2 + 3,
-    "blind and unblinded per arm, within all arms in one call, aggregate a share per arm",
+  // Blind and unblinded ask probe + buy in each arm's call; within asks them for all 3 arms at
+  // once; aggregate asks a share per arm.
+  assert.equal(seen.size, 2 + 2 + 3 * 2 + 3);
+  assert.ok(
+    [...seen.values()].some((answers) => answers.size > 1),
+    "answers vary across people",
   );
 });
 
