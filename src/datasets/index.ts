@@ -1,3 +1,4 @@
+export * from "./classic-studies/index.ts";
 export * from "./conjoint/index.ts";
 export * from "./econ-games/index.ts";
 export * from "./gss-panel/index.ts";
