@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { parse } from "yaml";
 import type { z } from "zod";
+import { projectRoot } from "../data/index.ts";
 import { gameSchema } from "../instruments/games/index.ts";
 import { conjointInstrumentSchema } from "./conjoint.ts";
 import { demandInstrumentSchema } from "./demand.ts";
@@ -109,4 +111,29 @@ test("a game block parses with defaults per game and names a bad field", () => {
     "multiplier: Too small: expected number to be >0",
   ]);
   assert.match(problems(gameSchema, "game: chess\n")[0], /^game: /);
+});
+
+test("the proposed spec blocks shown in the README parse with their schemas", () => {
+  const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
+  const section = readme.slice(
+    readme.indexOf("## Experiments: games, conjoint"),
+    readme.indexOf("## Calibration"),
+  );
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(blocks.length, 3);
+  const conjoint = parse(blocks[0]).instrument;
+  assert.equal(conjointInstrumentSchema.parse(conjoint).attributes.length, 2);
+  // The games block holds one `instrument:` per game; each parses on its own.
+  const games = blocks[1].split(/\n(?=instrument:)/).map((b) => gameSchema.parse(parse(b).instrument));
+  assert.deepEqual(
+    games.map((g) => g.game),
+    ["dictator", "ultimatum", "trust", "public_goods", "prisoners_dilemma"],
+  );
+  const study = parse(blocks[2]);
+  assert.equal(demandInstrumentSchema.parse(study.instrument).reference_price, 6);
+  const design = designModesSchema.parse(study.design);
+  const found: string[] = [];
+  checkDesignModes(design, (_p, m) => found.push(m), { treatment: true, outcome: true });
+  assert.deepEqual(found, []);
+  assert.deepEqual(blindingModes(design), ["blind", "unblinded", "aggregate"]);
 });

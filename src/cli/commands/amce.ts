@@ -25,7 +25,11 @@ function parseBaselines(values: readonly string[]): Record<string, string> {
   return out;
 }
 
-const num = (v: number) => (v >= 0 ? " " : "") + v.toFixed(3);
+/** Three decimals with a sign column; a value that rounds to zero shows as 0.000 whatever its sign. */
+const num = (v: number) => {
+  const s = v.toFixed(3);
+  return s === "-0.000" ? " 0.000" : (v >= 0 ? " " : "") + s;
+};
 
 export function register(program: Command): void {
   withReportOptions(
@@ -53,7 +57,11 @@ export function register(program: Command): void {
       attributes,
       baselines: parseBaselines(f.baseline),
     });
-    const width = Math.max(9, ...res.terms.map((t) => t.attribute.length + t.level.length + 2));
+    const width = Math.max(
+      9,
+      ...res.terms.map((t) => t.attribute.length + t.level.length + 2),
+      ...res.attributes.map((a) => a.name.length + a.baseline.length + 2),
+    );
     const lines = [
       `${res.n_profiles} profiles, ${res.n_respondents} respondents; SEs clustered by ${f.respondent} (CR1), 95% CIs`,
       `${"term".padEnd(width)}   AMCE     SE     95% CI`,
