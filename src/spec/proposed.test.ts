@@ -91,7 +91,7 @@ hold_fixed:
   const fromDemand: string[] = [];
   checkDesignModes(
     designModesSchema.parse({ blinding: ["blind", "aggregate"] }),
-    (p, m) => fromDemand.push(m),
+    (_p, m) => fromDemand.push(m),
     {
       treatment: true,
       outcome: true,

@@ -1,6 +1,6 @@
 import { readCsv } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { mean, normalCdf, normalQuantile, ols, tCdf, tQuantile } from "../stats/index.ts";
+import { mean, normalCdf, normalQuantile, type SlopeEstimate, slopeOf, tQuantile } from "../stats/index.ts";
 
 /** A purchase decision at a price: bought 1/0, or a predicted share of buyers (0–1, aggregate mode). */
 export interface Purchase {
@@ -22,7 +22,7 @@ export interface DemandPoint {
 export interface DemandCurve {
   points: DemandPoint[];
   /** OLS of the purchase on the price: the change in the share buying per unit of price. */
-  slope: { estimate: number; se: number; lower: number; upper: number; p: number };
+  slope: SlopeEstimate;
   /** negative / positive when the slope's CI excludes 0; none otherwise. */
   sign: "negative" | "positive" | "none";
   /**
@@ -75,23 +75,12 @@ export function demandCurve(purchases: readonly Purchase[], opts: { alpha?: numb
       const half = n > 1 ? tQuantile(1 - alpha / 2, n - 1) * se : 0;
       return { price, n, share, lower: Math.max(0, share - half), upper: Math.min(1, share + half), se };
     });
-  const x = purchases.map((p) => [1, p.price]);
-  const y = purchases.map((p) => p.bought);
-  const people = purchases.map((p) => p.person);
-  const repeated =
-    people.every((p) => p !== undefined) && new Set(people).size < people.length && new Set(people).size >= 2;
-  const fit = repeated ? ols(x, y, { clusters: people as string[] }) : ols(x, y, { robust: "HC1" });
-  const df = repeated ? new Set(people).size - 1 : fit.df;
-  const b = fit.coef[1];
-  const se = fit.se[1];
-  const q = tQuantile(1 - alpha / 2, df);
-  const slope = {
-    estimate: b,
-    se,
-    lower: b - q * se,
-    upper: b + q * se,
-    p: se > 0 ? 2 * (1 - tCdf(Math.abs(b / se), df)) : b === 0 ? 1 : 0,
-  };
+  const slope = slopeOf(
+    purchases.map((p) => p.price),
+    purchases.map((p) => p.bought),
+    purchases.map((p) => p.person),
+    alpha,
+  );
   const pairs = (points.length * (points.length - 1)) / 2;
   let worst: DemandCurve["monotone"]["worst"] = null;
   for (let i = 0; i < points.length; i++) {

@@ -1,5 +1,5 @@
 import { UserError } from "../../errors/index.ts";
-import { fCdf, mean, ols, tCdf, tQuantile } from "../stats/index.ts";
+import { fCdf, mean, type SlopeEstimate, slopeOf, tQuantile } from "../stats/index.ts";
 
 /** One stated value of an unspecified variable (e.g. the competitor's price) in one arm. */
 export interface ProbeObservation {
@@ -25,7 +25,7 @@ export interface ProbeDiagnostic {
   n: number;
   arms: ArmMean[];
   /** OLS of the variable on the treatment: the change per unit of treatment. */
-  slope: { estimate: number; se: number; lower: number; upper: number; p: number } | null;
+  slope: SlopeEstimate | null;
   /** One-way ANOVA across arms: does the variable differ by arm at all (any shape, e.g. an inverted U)? */
   f_test: { F: number; df1: number; df2: number; p: number } | null;
   /** The F-test rejects at alpha: the treatment moves what the model assumes about this variable. */
@@ -90,24 +90,13 @@ function anova(obs: readonly ProbeObservation[], arms: ArmMean[]): ProbeDiagnost
 
 function slope(obs: readonly ProbeObservation[], alpha: number): ProbeDiagnostic["slope"] {
   if (new Set(obs.map((o) => o.treatment)).size < 2 || obs.length < 3) return null;
-  const x = obs.map((o) => [1, o.treatment]);
-  const y = obs.map((o) => o.value);
   // A person who states the variable for several arms (within designs) is one cluster.
-  const people = obs.map((o) => o.person);
-  const repeated =
-    people.every((p) => p !== undefined) && new Set(people).size < people.length && new Set(people).size >= 2;
-  const fit = repeated ? ols(x, y, { clusters: people as string[] }) : ols(x, y, { robust: "HC1" });
-  const df = repeated ? new Set(people).size - 1 : fit.df;
-  const se = fit.se[1];
-  const q = tQuantile(1 - alpha / 2, df);
-  const b = fit.coef[1];
-  return {
-    estimate: b,
-    se,
-    lower: b - q * se,
-    upper: b + q * se,
-    p: se > 0 ? 2 * (1 - tCdf(Math.abs(b / se), df)) : b === 0 ? 1 : 0,
-  };
+  return slopeOf(
+    obs.map((o) => o.treatment),
+    obs.map((o) => o.value),
+    obs.map((o) => o.person),
+    alpha,
+  );
 }
 
 /**
