@@ -1,6 +1,7 @@
 import { readCsv } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { mean, normalCdf, normalQuantile, type SlopeEstimate, slopeOf, tQuantile } from "../stats/index.ts";
+import { mean, normalQuantile, type SlopeEstimate, slopeOf, tQuantile } from "../stats/index.ts";
+import { type MonotoneTest, monotoneTest } from "./monotone.ts";
 
 /** A purchase decision at a price: bought 1/0, or a predicted share of buyers (0–1, aggregate mode). */
 export interface Purchase {
@@ -25,15 +26,8 @@ export interface DemandCurve {
   slope: SlopeEstimate;
   /** negative / positive when the slope's CI excludes 0; none otherwise. */
   sign: "negative" | "positive" | "none";
-  /**
-   * Does the share never rise with the price? Every pair of prices is tested for a rise (one-sided
-   * z-test, Bonferroni over pairs); the curve is monotone unless a rise is significant at alpha.
-   */
-  monotone: {
-    decreasing: boolean;
-    /** The pair with the strongest rise, with its adjusted p-value (null when no pair rises). */
-    worst: { lower_price: number; higher_price: number; rise: number; z: number; p_adjusted: number } | null;
-  };
+  /** Does the share never rise with the price? See monotoneTest. */
+  monotone: MonotoneTest;
   /** The price with the highest share (an inverted U peaks inside the grid). */
   peak_price: number;
 }
@@ -81,31 +75,14 @@ export function demandCurve(purchases: readonly Purchase[], opts: { alpha?: numb
     purchases.map((p) => p.person),
     alpha,
   );
-  const pairs = (points.length * (points.length - 1)) / 2;
-  let worst: DemandCurve["monotone"]["worst"] = null;
-  for (let i = 0; i < points.length; i++) {
-    for (let j = i + 1; j < points.length; j++) {
-      const rise = points[j].share - points[i].share;
-      if (!(rise > 0)) continue;
-      const s = Math.sqrt(points[i].se ** 2 + points[j].se ** 2);
-      const zr = s > 0 ? rise / s : Infinity;
-      if (worst === null || zr > worst.z) {
-        worst = {
-          lower_price: points[i].price,
-          higher_price: points[j].price,
-          rise,
-          z: zr,
-          p_adjusted: Math.min(1, pairs * (1 - normalCdf(zr))),
-        };
-      }
-    }
-  }
+  const binary = purchases.every((p) => p.bought === 0 || p.bought === 1);
+  const monotone = monotoneTest(points, { alpha, binary });
   const peak = points.reduce((a, p) => (p.share > a.share ? p : a), points[0]);
   return {
     points,
     slope,
     sign: slope.upper < 0 ? "negative" : slope.lower > 0 ? "positive" : "none",
-    monotone: { decreasing: worst === null || worst.p_adjusted >= alpha, worst },
+    monotone,
     peak_price: peak.price,
   };
 }

@@ -1,6 +1,7 @@
 /** Demand curves: share buying per price with CIs, slope, sign and monotonicity, per design mode, against human data. */
 export { type DemandCurve, type DemandPoint, demandCurve, type Purchase, readPurchases } from "./curve.ts";
-export { demandReport, demandSections } from "./report.ts";
+export { antitonic, type MonotoneTest, monotoneTest } from "./monotone.ts";
+export { demandReport, demandSections, monotoneText } from "./report.ts";
 export {
   type DemandStudy,
   type DesignAnswer,

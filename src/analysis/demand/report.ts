@@ -5,10 +5,13 @@ import type { DemandStudy } from "./study.ts";
 
 const f3 = (v: number) => v.toFixed(3);
 const slopeText = (c: DemandCurve) => `${f3(c.slope.estimate)} [${f3(c.slope.lower)}, ${f3(c.slope.upper)}]`;
-const monotoneText = (c: DemandCurve) =>
-  c.monotone.decreasing
-    ? "yes"
-    : `no: rises from ${c.monotone.worst!.lower_price} to ${c.monotone.worst!.higher_price} (+${f3(c.monotone.worst!.rise)}, p ${f3(c.monotone.worst!.p_adjusted)})`;
+/** "yes (p …)", or "no (p …): rises most from A to B". */
+export function monotoneText(c: DemandCurve): string {
+  const m = c.monotone;
+  if (m.decreasing) return `yes (p ${f3(m.p)})`;
+  const w = m.worst;
+  return `no (p ${f3(m.p)})${w ? `: rises most from ${w.lower_price} to ${w.higher_price} (+${f3(w.rise)})` : ""}`;
+}
 
 /**
  * The side-by-side report of a demand study: the curves of every design mode (and the human
@@ -28,7 +31,8 @@ export function demandSections(
       paragraphs: [
         `Share buying at each price with ${level} CIs (Wilson for purchases, t for aggregate predictions). ` +
           "The slope is OLS of the purchase on the price (SEs clustered by person when people answer at several prices). " +
-          "A curve is monotone unless some higher price has a significantly larger share (one-sided z-tests over all pairs of prices, Bonferroni).",
+          "Monotone: the shares' weighted distance from their best non-increasing fit, against simulated shares equal at every price " +
+          "(Monte-Carlo p; it rejects when the curve rises somewhere, as an inverted U does).",
       ],
       plots: [
         {

@@ -20,4 +20,4 @@ export {
 } from "./linalg.ts";
 export { type LogisticFit, type LogisticOptions, logistic, sigmoid } from "./logistic.ts";
 export { type OlsFit, type OlsOptions, ols, type RobustType } from "./ols.ts";
-export { type SlopeEstimate, slopeOf } from "./slope.ts";
+export { combination, olsByPerson, type SlopeEstimate, slopeOf } from "./slope.ts";

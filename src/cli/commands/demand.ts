@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import { demandReport, demandStudy, readDesignAnswers, readPurchases } from "../../analysis/demand/index.ts";
+import {
+  demandReport,
+  demandStudy,
+  monotoneText,
+  readDesignAnswers,
+  readPurchases,
+} from "../../analysis/demand/index.ts";
 import { parseAlpha } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 
@@ -38,7 +44,7 @@ export function register(program: Command): void {
     for (const [mode, c] of study.human ? [...curves, ["human", study.human] as const] : curves) {
       lines.push(
         `${mode.padEnd(12)} slope ${f3(c.slope.estimate)} [${f3(c.slope.lower)}, ${f3(c.slope.upper)}] ${c.sign.padEnd(8)} ` +
-          `monotone ${c.monotone.decreasing ? "yes" : `no (${c.monotone.worst!.lower_price} → ${c.monotone.worst!.higher_price})`}  ` +
+          `monotone ${monotoneText(c)}  ` +
           `shares ${c.points.map((p) => p.share.toFixed(2)).join(" ")}`,
       );
     }
