@@ -154,7 +154,8 @@
       grid: true,
       x: { label: spec.xLabel ?? null, domain: spec.xDomain },
       y: { label: spec.valueLabel ?? null, domain: spec.domain },
-      color: grouped ? { legend: true } : undefined,
+      // Series in the order given, so the same series keeps its colour across a report's plots.
+      color: grouped ? { legend: true, domain: [...new Set(spec.data.map((d) => d.series))] } : undefined,
       marks,
     });
   }

@@ -31,8 +31,8 @@ export function demandSections(
       paragraphs: [
         `Share buying at each price with ${level} CIs (Wilson for purchases, t for aggregate predictions). ` +
           "The slope is OLS of the purchase on the price (SEs clustered by person when people answer at several prices). " +
-          "Monotone: the shares' weighted distance from their best non-increasing fit, against simulated shares equal at every price " +
-          "(Monte-Carlo p; it rejects when the curve rises somewhere, as an inverted U does).",
+          "Monotone: the shares' weighted distance from their best non-increasing fit, with a p-value from a seeded parametric " +
+          "bootstrap around that fit; it rejects when the curve rises somewhere, as an inverted U does.",
       ],
       plots: [
         {

@@ -53,9 +53,10 @@ export function gamePlaySections(res: PlayComparison, measure: string): ReportSe
       plots: [
         {
           kind: "lines",
-          title: `Mean ${measure} by ${what}, with ${level} CIs`,
+          title: `Mean by ${what}, with ${level} CIs`,
+          caption: `The mean of: ${measure}.`,
           xLabel: what,
-          valueLabel: measure,
+          valueLabel: "mean",
           data: res.groups.flatMap((g) =>
             (
               [
