@@ -263,25 +263,44 @@ test("partners and roles are checked: strategies fit their game and role, stated
     /game\.role: required/,
   );
   assert.throws(() => parseGame({ game: "trust", role: "sender" }), /paired people play both roles/);
-  const wrong = parseGame({
-    game: "trust",
-    role: "sender",
-    partner: { type: "strategy", strategy: "tit_for_tat" },
-  });
   assert.throws(
-    () => strategySeats(wrong, () => ({ send: 1 }), 1),
+    () =>
+      parseGame({ game: "trust", role: "sender", partner: { type: "strategy", strategy: "tit_for_tat" } }),
     (e: unknown) =>
       e instanceof UserError &&
-      /"tit_for_tat" is not a strategy of the trust receiver \(choose from return_fraction\)/.test(e.message),
+      e.message ===
+        'game.partner.strategy: "tit_for_tat" is not a strategy of the trust receiver (choose from return_fraction)',
   );
-  const noValue = parseGame({
-    game: "trust",
-    role: "sender",
-    partner: { type: "strategy", strategy: "return_fraction" },
-  });
   assert.throws(
-    () => strategySeats(noValue, () => ({ send: 1 }), 1),
-    /partner\.value: required by return_fraction/,
+    () =>
+      parseGame({
+        game: "trust",
+        role: "sender",
+        partner: { type: "strategy", strategy: "return_fraction" },
+      }),
+    /game\.partner\.value: required by return_fraction/,
+  );
+  assert.throws(
+    () =>
+      parseGame({ game: "prisoners_dilemma", partner: { type: "strategy", strategy: "random", value: 2 } }),
+    /game\.partner\.value: random needs the probability of cooperating from 0 to 1, got 2/,
+  );
+  assert.throws(
+    () => parseGame({ game: "dictator", partner: { type: "strategy", strategy: "fair_split" } }),
+    /recipient makes no move/,
+  );
+  // A spec that skipped the schema is still refused where the strategy is built.
+  const unchecked: GameParams = {
+    ...parseGame({
+      game: "trust",
+      role: "sender",
+      partner: { type: "strategy", strategy: "return_fraction", value: 0.5 },
+    }),
+    partner: { type: "strategy", strategy: "send_all" },
+  };
+  assert.throws(
+    () => strategySeats(unchecked, () => ({ send: 1 }), 1),
+    /"send_all" is not a strategy of the trust receiver/,
   );
   assert.throws(
     () => parseGame({ game: "ultimatum", role: "responder", partner: { type: "stated", move: 20 } }),

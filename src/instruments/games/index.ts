@@ -43,4 +43,4 @@ export {
   steps,
   totalPayoffs,
 } from "./rules.ts";
-export { STRATEGIES, type Strategy, strategyFor } from "./strategies.ts";
+export { STRATEGIES, type Strategy, strategyFor, strategyProblem } from "./strategies.ts";

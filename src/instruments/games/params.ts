@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../../errors/index.ts";
+import { strategyProblem } from "./strategies.ts";
 
 /**
  * Parameters of the five economic games (Park et al. 2024; DESIGN §4), as the spec block
@@ -137,6 +138,25 @@ export const gameSchema = z
     if (asymmetric && g.partner.type === "person" && g.role !== undefined)
       at(["role"], "paired people play both roles (assigned with the seed): leave role out");
     if (g.partner.type === "stated") checkStated(g, at);
+    if (g.partner.type === "strategy") {
+      if (g.game === "dictator")
+        at(["partner"], "the dictator's recipient makes no move: a strategy has nothing to play");
+      else if (!asymmetric || g.role !== undefined) {
+        // The partner plays the role the simulated person does not.
+        const role =
+          g.game === "ultimatum"
+            ? g.role === "proposer"
+              ? "responder"
+              : "proposer"
+            : g.game === "trust"
+              ? g.role === "sender"
+                ? "receiver"
+                : "sender"
+              : "player";
+        const problem = strategyProblem(g.game, role, g.partner.strategy, g.partner.value);
+        if (problem) at(["partner", problem.field], problem.message);
+      }
+    }
   });
 
 type At = (path: (string | number)[], message: string) => void;

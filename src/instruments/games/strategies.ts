@@ -140,22 +140,36 @@ export const STRATEGIES: Record<string, Strategy> = {
   },
 };
 
+/** What is wrong with a partner strategy for this game and role, at its field, or null. */
+export function strategyProblem(
+  game: GameName,
+  role: Role,
+  name: string,
+  value: number | undefined,
+): { field: "strategy" | "value"; message: string } | null {
+  const s = STRATEGIES[name];
+  if (!s || s.game !== game || !s.roles.includes(role)) {
+    const fits = Object.entries(STRATEGIES)
+      .filter(([, x]) => x.game === game && x.roles.includes(role))
+      .map(([n]) => n);
+    return {
+      field: "strategy",
+      message: `"${name}" is not a strategy of the ${game} ${role} (choose from ${fits.join(", ") || "none"})`,
+    };
+  }
+  if (!s.value) return null;
+  if (value === undefined) return { field: "value", message: `required by ${name} (${s.value.meaning})` };
+  if (value < s.value.min || (s.value.max !== undefined && value > s.value.max))
+    return {
+      field: "value",
+      message: `${name} needs ${s.value.meaning} from ${s.value.min}${s.value.max !== undefined ? ` to ${s.value.max}` : " up"}, got ${value}`,
+    };
+  return null;
+}
+
 /** The strategy of a partner spec, checked against the game and the role it plays. */
 export function strategyFor(game: GameName, role: Role, name: string, value: number | undefined): Strategy {
-  const s = STRATEGIES[name];
-  const fits = Object.entries(STRATEGIES)
-    .filter(([, x]) => x.game === game && x.roles.includes(role))
-    .map(([n]) => n);
-  if (!s || s.game !== game || !s.roles.includes(role))
-    throw new UserError(
-      `partner.strategy: "${name}" is not a strategy of the ${game} ${role} (choose from ${fits.join(", ") || "none"})`,
-    );
-  if (s.value) {
-    if (value === undefined) throw new UserError(`partner.value: required by ${name} (${s.value.meaning})`);
-    if (value < s.value.min || (s.value.max !== undefined && value > s.value.max))
-      throw new UserError(
-        `partner.value: ${name} needs ${s.value.meaning} from ${s.value.min}${s.value.max !== undefined ? ` to ${s.value.max}` : " up"}, got ${value}`,
-      );
-  }
-  return s;
+  const problem = strategyProblem(game, role, name, value);
+  if (problem) throw new UserError(`partner.${problem.field}: ${problem.message}`);
+  return STRATEGIES[name];
 }
