@@ -41,10 +41,11 @@
     return Plot.plot({
       width: width(),
       height: 40 + rowHeight * labels.length,
-      marginLeft: leftMargin(labels),
+      marginLeft: grouped ? 40 : (spec.marginLeft ?? leftMargin(labels)),
       x: { domain: spec.domain, label: spec.valueLabel ?? null, grid: true },
       y: grouped ? { axis: null, domain: series } : { domain: labels, label: null },
       fy: grouped ? { domain: labels, label: null } : undefined,
+      facet: grouped ? { marginLeft: spec.marginLeft ?? leftMargin(labels) } : undefined,
       color: grouped ? { legend: true, domain: series } : undefined,
       caption: spec.data.some((d) => d.reference != null)
         ? `Black tick: ${spec.referenceLabel ?? "reference"}`
@@ -84,12 +85,13 @@
     return Plot.plot({
       width: width(),
       height: 40 + Math.max(grouped ? 12 * series.length + 10 : 22, 12 * lines + 6) * labels.length,
-      marginLeft: leftMargin(labels),
+      marginLeft: grouped ? 40 : (spec.marginLeft ?? leftMargin(labels)),
       marginRight: 24,
       // Interval ends are the data's extremes: a little room keeps them off the frame.
       x: { domain: spec.domain, label: spec.valueLabel ?? null, grid: true, nice: !spec.domain, inset: 8 },
       y: grouped ? { axis: null, domain: series } : { domain: labels, label: null },
       fy: grouped ? { domain: labels, label: null } : undefined,
+      facet: grouped ? { marginLeft: spec.marginLeft ?? leftMargin(labels) } : undefined,
       color: grouped ? { legend: true, domain: series } : undefined,
       marks,
     });
@@ -147,6 +149,38 @@
     return lines.join("\n");
   }
 
+  function lines(spec) {
+    const grouped = hasSeries(spec.data);
+    const z = grouped ? "series" : undefined;
+    const color = grouped ? "series" : "#4c78a8";
+    const points = spec.data.filter((d) => d.y != null);
+    const band = spec.data.filter((d) => d.lower != null && d.upper != null);
+    const marks = [
+      Plot.areaY(band, { x: "x", y1: "lower", y2: "upper", z, fill: color, fillOpacity: 0.15 }),
+      Plot.line(points, { x: "x", y: "y", z, stroke: color, strokeWidth: 2 }),
+      Plot.dot(points, {
+        x: "x",
+        y: "y",
+        fill: color,
+        r: 3,
+        title: (d) =>
+          `${grouped ? `${d.series} · ` : ""}${fmt(d.x)}: ${fmt(d.y)}` +
+          (d.lower != null ? ` [${fmt(d.lower)}, ${fmt(d.upper)}]` : ""),
+      }),
+    ];
+    if (spec.rule != null) marks.unshift(Plot.ruleY([spec.rule], { stroke: "#888", strokeDasharray: "4,3" }));
+    return Plot.plot({
+      width: Math.min(width(), 720),
+      height: 320,
+      grid: true,
+      x: { label: spec.xLabel ?? null, domain: spec.xDomain },
+      y: { label: spec.valueLabel ?? null, domain: spec.domain },
+      // Series in the order given, so the same series keeps its colour across a report's plots.
+      color: grouped ? { legend: true, domain: [...new Set(spec.data.map((d) => d.series))] } : undefined,
+      marks,
+    });
+  }
+
   function leftMargin(labels) {
     const longest = Math.max(
       0,
@@ -175,7 +209,7 @@
     return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
   }
 
-  const draw = { bars, intervals, scatter };
+  const draw = { bars, intervals, scatter, lines };
   for (const { slot, spec } of specs) {
     const target = document.getElementById(slot);
     try {

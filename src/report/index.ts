@@ -5,6 +5,7 @@ export type {
   BarsPlot,
   Cell,
   IntervalsPlot,
+  LinesPlot,
   PlotSpec,
   ReportDoc,
   ReportSection,

@@ -57,6 +57,17 @@ const doc: ReportDoc = {
           ],
         },
         {
+          kind: "lines",
+          xLabel: "price",
+          rule: 0.5,
+          data: [
+            { x: 0, y: 0.9, lower: 0.8, upper: 1, series: "blind" },
+            { x: 1, y: 0.5, lower: 0.4, upper: 0.6, series: "blind" },
+            { x: 0, y: 0.8, series: "unblinded" },
+            { x: 1, y: null, series: "unblinded" },
+          ],
+        },
+        {
           kind: "scatter",
           diagonal: true,
           data: [
@@ -86,8 +97,8 @@ test("the page loads in headless Chromium, draws every plot and logs no errors",
   writeFileSync(path, renderReport(doc));
   const check = await checkReportInBrowser(path, { screenshot: process.env.POPULACE_SCREENSHOT });
   assert.deepEqual(check.consoleErrors, []);
-  assert.equal(check.slots, 4);
-  assert.equal(check.plots, 4);
+  assert.equal(check.slots, 5);
+  assert.equal(check.plots, 5);
   assert.deepEqual(check.textProblems, []);
   assert.equal(check.title, "Fidelity <demo>");
 });

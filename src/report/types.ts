@@ -19,6 +19,8 @@ interface PlotBase {
   domain?: [number, number];
   /** Label of the value axis. */
   valueLabel?: string;
+  /** Room for the labels in px; give several plots the same value so their value axes line up. */
+  marginLeft?: number;
 }
 
 /** One bar per label (or per label × series), with optional error bars and reference ticks. */
@@ -67,7 +69,21 @@ export interface ScatterPlot extends PlotBase {
   diagonal?: boolean;
 }
 
-export type PlotSpec = BarsPlot | IntervalsPlot | ScatterPlot;
+/**
+ * y against a numeric x, one line per series, with an optional interval band (e.g. a demand
+ * curve: purchase share per price with its CI; or a mean per round).
+ */
+export interface LinesPlot extends PlotBase {
+  kind: "lines";
+  data: { x: number; y: number | null; lower?: number | null; upper?: number | null; series?: string }[];
+  xLabel?: string;
+  /** Fixed x axis; `domain` fixes the y axis. */
+  xDomain?: [number, number];
+  /** A horizontal reference rule (e.g. 0, or an equal split). */
+  rule?: number;
+}
+
+export type PlotSpec = BarsPlot | IntervalsPlot | ScatterPlot | LinesPlot;
 
 export interface ReportSection {
   heading: string;

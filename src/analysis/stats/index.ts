@@ -20,3 +20,4 @@ export {
 } from "./linalg.ts";
 export { type LogisticFit, type LogisticOptions, logistic, sigmoid } from "./logistic.ts";
 export { type OlsFit, type OlsOptions, ols, type RobustType } from "./ols.ts";
+export { combination, olsByPerson, type SlopeEstimate, slopeOf } from "./slope.ts";

@@ -8,6 +8,12 @@ export interface OlsOptions {
   robust?: RobustType;
   /** Column names, used only to name a collinear column in errors. */
   names?: readonly string[];
+  /**
+   * The cluster of each row (e.g. the respondent): the covariance is then cluster-robust CR1,
+   * G/(G−1)·(N−1)/(N−K) · (XᵀX)⁻¹ (Σ_g u_g u_gᵀ) (XᵀX)⁻¹ with u_g = Σ_{i∈g} xᵢeᵢ, as Stata's
+   * vce(cluster) and R's cjoint; `robust` is ignored.
+   */
+  clusters?: readonly (string | number)[];
 }
 
 export interface OlsFit {
@@ -21,6 +27,8 @@ export interface OlsFit {
   df: number;
   /** Rows fitted exactly (leverage 1): HC3 is undefined with them, so its SEs are NaN (as in R). */
   leverageOne: number[];
+  /** Number of clusters G, when the covariance is clustered. */
+  clusters?: number;
 }
 
 /**
@@ -43,7 +51,10 @@ export function ols(x: Matrix, y: readonly number[], opts: OlsOptions = {}): Ols
   const df = n - p;
   const leverageOne: number[] = [];
   let cov: Matrix;
-  if (robust === "none") {
+  let clusters: number | undefined;
+  if (opts.clusters) {
+    ({ cov, clusters } = clusteredCovariance(x, residuals, xtxInv, opts.clusters));
+  } else if (robust === "none") {
     if (df === 0)
       throw new UserError("OLS: classical standard errors need more observations than coefficients");
     let rss = 0;
@@ -71,7 +82,38 @@ export function ols(x: Matrix, y: readonly number[], opts: OlsOptions = {}): Ols
         : sandwich(xtxInv, weightedCrossprod(x, omega));
   }
   const se = cov.map((row, j) => Math.sqrt(Math.max(0, row[j])));
-  return { coef, se, cov, residuals, n, p, df, leverageOne };
+  return clusters === undefined
+    ? { coef, se, cov, residuals, n, p, df, leverageOne }
+    : { coef, se, cov, residuals, n, p, df, leverageOne, clusters };
+}
+
+/** CR1: the sandwich with one score sum per cluster and the small-sample factor. */
+function clusteredCovariance(
+  x: Matrix,
+  residuals: readonly number[],
+  xtxInv: Matrix,
+  ids: readonly (string | number)[],
+): { cov: Matrix; clusters: number } {
+  const n = x.length;
+  const p = xtxInv.length;
+  if (ids.length !== n) throw new UserError(`OLS: ${n} rows but ${ids.length} cluster ids`);
+  const scores = new Map<string | number, number[]>();
+  for (let i = 0; i < n; i++) {
+    let u = scores.get(ids[i]);
+    if (!u) {
+      u = new Array<number>(p).fill(0);
+      scores.set(ids[i], u);
+    }
+    const xi = x[i];
+    const e = residuals[i];
+    for (let j = 0; j < p; j++) u[j] += xi[j] * e;
+  }
+  const g = scores.size;
+  if (g < 2) throw new UserError(`OLS: clustered standard errors need at least 2 clusters, got ${g}`);
+  if (n <= p) throw new UserError("OLS: clustered standard errors need more observations than coefficients");
+  const meat = weightedCrossprod([...scores.values()]);
+  const factor = (g / (g - 1)) * ((n - 1) / (n - p));
+  return { cov: sandwich(xtxInv, meat).map((row) => row.map((v) => v * factor)), clusters: g };
 }
 
 /** hᵢ = xᵢᵀ (XᵀX)⁻¹ xᵢ. */

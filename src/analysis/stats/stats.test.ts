@@ -238,3 +238,22 @@ test("bootstrap drops resamples whose statistic is undefined and counts them", (
   assert.equal(ci.lower, 1);
   assert.throws(() => bootstrapCI(0, () => 0, { B: 10, seed: 1 }), UserError);
 });
+
+test("CR1 clustered OLS equals the formula by hand", () => {
+  // Intercept only: β = ȳ = 3.5, residuals −2.5 … 2.5, cluster score sums −4, 0, 4 → Σu² = 32;
+  // V = G/(G−1)·(N−1)/(N−K)·Σu²/N² = 1.5 · 1 · 32/36.
+  const y = [1, 2, 3, 4, 5, 6];
+  const fit = ols(
+    y.map(() => [1]),
+    y,
+    { clusters: ["a", "a", "b", "b", "c", "c"] },
+  );
+  close(fit.coef[0], 3.5);
+  close(fit.cov[0][0], (1.5 * 32) / 36);
+  assert.equal(fit.clusters, 3);
+  // One row per cluster: CR1 is HC1 with factor G/(G−1)·(N−1)/(N−K) = n/(n−p).
+  const hc1 = ols(X5, Y5, { robust: "HC1" });
+  const cr1 = ols(X5, Y5, { clusters: [1, 2, 3, 4, 5] });
+  close(cr1.cov[1][1], hc1.cov[1][1]);
+  assert.throws(() => ols(X5, Y5, { clusters: [1, 1, 1, 1, 1] }), /at least 2 clusters/);
+});

@@ -1,13 +1,16 @@
 import type { Command } from "commander";
 import { register as agentsPreview } from "./agents-preview.ts";
+import { register as amce } from "./amce.ts";
 import { register as calibrate } from "./calibrate.ts";
 import { register as compare } from "./compare.ts";
+import { register as demand } from "./demand.ts";
 import { register as demo } from "./demo.ts";
 import { register as effects } from "./effects.ts";
 import { register as finetuneCompare } from "./finetune-compare.ts";
 import { register as finetuneExport } from "./finetune-export.ts";
 import { register as finetuneLaunch } from "./finetune-launch.ts";
 import { register as finetuneStatus } from "./finetune-status.ts";
+import { register as games } from "./games.ts";
 import { register as ledger } from "./ledger.ts";
 import { register as margins } from "./margins.ts";
 import { register as mockLlm } from "./mock-llm.ts";
@@ -37,6 +40,9 @@ export function registerCommands(program: Command): void {
     compare,
     effects,
     regress,
+    amce,
+    games,
+    demand,
     calibrate,
     plan,
     webactionsImport,

@@ -1,0 +1,21 @@
+/** Design modes (blind, unblinded, within, aggregate), the confound probe and held-fixed covariates: prompt parts. */
+export {
+  type AggregateOutcome,
+  ARM_SEPARATOR,
+  BLINDING_MODES,
+  type BlindingMode,
+  type DesignArm,
+  type DesignCall,
+  decodeAnswers,
+  designCalls,
+  type ExperimentDesign,
+  type HeldFixed,
+  heldFixedText,
+} from "./modes.ts";
+export {
+  PROBE_PREAMBLE,
+  PROBE_PREFIX,
+  type ProbeVariable,
+  probeQuestions,
+  splitProbe,
+} from "./probe.ts";
