@@ -322,7 +322,11 @@ export class CallService {
           checked = check(result.response, request);
         }
       } catch (error) {
-        if (error instanceof CallFailed) return { ok: false, reason: error.message, text, problems, totals };
+        if (error instanceof CallFailed) {
+          // The call was attempted and failed: not an answer from the cache.
+          totals.allCached = false;
+          return { ok: false, reason: error.message, text, problems, totals };
+        }
         throw error;
       }
       totals.allCached &&= result.cacheHit;
