@@ -9,9 +9,8 @@
 import { UserError } from "../errors/index.ts";
 import { hash32 } from "../random/index.ts";
 import { parseModelId } from "./model-id.ts";
-import { kindForStatus } from "./provider-errors.ts";
+import { postJson } from "./openai-http.ts";
 import { type CreateModelOptions, resolveEndpoint } from "./providers.ts";
-import { retryAfterMs } from "./rate-limit-headers.ts";
 import { ProviderError } from "./types.ts";
 
 /** OpenAI's limit on inputs per request; longer lists are sent in several requests. */
@@ -51,17 +50,6 @@ export function decodeFloat32Base64(text: string): Float32Array {
   return out;
 }
 
-function errorMessage(text: string): string {
-  try {
-    const m = (JSON.parse(text) as { error?: { message?: string } }).error?.message;
-    if (m) return m;
-  } catch {
-    // not JSON: show the start of the body
-  }
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
 interface EmbeddingsBody {
   data?: { index?: number; embedding?: number[] | string }[];
   usage?: { prompt_tokens?: number };
@@ -87,42 +75,8 @@ export function createEmbedder(id: string, opts: CreateEmbedderOptions = {}): Em
   async function request(texts: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
     const body: Record<string, unknown> = { model: parsed.model, input: texts, encoding_format: encoding };
     if (opts.dimensions !== undefined) body.dimensions = opts.dimensions;
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(`${endpoint.baseURL}/embeddings`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify(body),
-        signal,
-      });
-      text = await res.text();
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new ProviderError("network", `${id}: ${(error as Error).message}`);
-    }
-    if (!res.ok) {
-      const flat: Record<string, string> = {};
-      res.headers.forEach((v, k) => {
-        flat[k] = v;
-      });
-      throw new ProviderError(
-        kindForStatus(res.status),
-        `${id}: HTTP ${res.status} — ${errorMessage(text)}`,
-        {
-          status: res.status,
-          retryAfterMs: retryAfterMs(flat),
-        },
-      );
-    }
-    let data: EmbeddingsBody;
-    try {
-      data = JSON.parse(text) as EmbeddingsBody;
-    } catch {
-      throw new ProviderError("malformed", `${id}: response body is not JSON: ${errorMessage(text)}`);
-    }
+    const data = (await postJson({ modelId: id, ...endpoint }, "embeddings", body, signal))
+      .data as EmbeddingsBody;
     const items = Array.isArray(data?.data) ? data.data : [];
     const vectors: Float32Array[] = new Array(texts.length);
     for (const [i, item] of items.entries()) {

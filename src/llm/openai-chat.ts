@@ -6,70 +6,9 @@
  * models take no temperature or logprobs) apply only to OpenAI, which this client knows by its
  * dialect rather than by guessing from model names on other servers.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { kindForStatus } from "./provider-errors.ts";
-import { rateLimitHints, retryAfterMs } from "./rate-limit-headers.ts";
+import { postJson } from "./openai-http.ts";
+import { rateLimitHints } from "./rate-limit-headers.ts";
 import { type ChatMessage, type ModelRequest, type ModelResponse, ProviderError } from "./types.ts";
-
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-}
-
-function flatHeaders(res: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers))
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
-}
-
-class AbortedError extends Error {
-  override name = "AbortError";
-}
-
-function post(
-  url: URL,
-  body: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const https = url.protocol === "https:";
-    const req = (https ? httpsRequest : httpRequest)(
-      url,
-      {
-        method: "POST",
-        agent: https ? httpsAgent : httpAgent,
-        headers: {
-          ...headers,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-        },
-        signal,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: flatHeaders(res),
-            text: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
-        res.on("error", reject);
-        res.on("aborted", () => reject(new Error("connection closed before the response ended")));
-      },
-    );
-    req.on("error", (e) => reject(signal.aborted ? new AbortedError("aborted") : e));
-    req.end(body);
-  });
-}
 
 export interface ChatClientConfig {
   modelId: string;
@@ -110,17 +49,6 @@ interface ChatCompletion {
   };
 }
 
-function errorMessage(text: string): string {
-  try {
-    const m = (JSON.parse(text) as { error?: { message?: string } }).error?.message;
-    if (m) return m;
-  } catch {
-    // not JSON: show the start of the body
-  }
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
 /** One Chat Completions call; throws ProviderError (or the caller's abort) on failure. */
 export async function chatComplete(
   config: ChatClientConfig,
@@ -155,40 +83,12 @@ export async function chatComplete(
     body.logprobs = true;
     body.top_logprobs = request.topLogprobs;
   }
-  const headers: Record<string, string> = {};
-  if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
-  let raw: RawResponse;
-  try {
-    raw = await post(new URL(`${config.baseURL}/chat/completions`), JSON.stringify(body), headers, signal);
-  } catch (error) {
-    if (signal.aborted) throw error; // the caller maps its own abort or timeout
-    throw new ProviderError("network", `${config.modelId}: ${(error as Error).message}`, {
-      code: (error as NodeJS.ErrnoException).code,
-    });
-  }
-  if (raw.status < 200 || raw.status >= 300) {
-    const kind = kindForStatus(raw.status);
-    throw new ProviderError(kind, `${config.modelId}: HTTP ${raw.status} — ${errorMessage(raw.text)}`, {
-      status: raw.status,
-      retryAfterMs: retryAfterMs(raw.headers),
-    });
-  }
-  let data: ChatCompletion;
-  try {
-    data = JSON.parse(raw.text) as ChatCompletion;
-  } catch {
-    throw new ProviderError(
-      "malformed",
-      `${config.modelId}: response body is not JSON: ${errorMessage(raw.text)}`,
-      {
-        status: raw.status,
-      },
-    );
-  }
+  const reply = await postJson(config, "chat/completions", body, signal);
+  const data = reply.data as ChatCompletion;
   const choice = data?.choices?.[0];
   if (!choice?.message || typeof data.usage !== "object") {
     throw new ProviderError("malformed", `${config.modelId}: response has no choices[0].message or usage`, {
-      status: raw.status,
+      status: reply.status,
     });
   }
   const u = data.usage;
@@ -219,7 +119,7 @@ export async function chatComplete(
       ? `${data.model}/${data.system_fingerprint}`
       : (data.model ?? data.system_fingerprint);
   if (snapshot) response.modelSnapshot = snapshot;
-  const hints = rateLimitHints(raw.headers);
+  const hints = rateLimitHints(reply.headers);
   if (hints) response.rateLimit = hints;
   return response;
 }
