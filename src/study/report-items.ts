@@ -51,6 +51,8 @@ export interface ItemReport {
   text: string;
   ok: number;
   failed: number;
+  /** Not asked by the survey's flow (skip and stop rules): neither an answer nor a failure. */
+  skipped: number;
   /** Closed items: each option's count and share of the arm's valid answers, options in order. */
   answers?: AnswerShare[];
   /** Distribution mode: per arm, each option's mean stored probability (the expected distribution). */
@@ -83,6 +85,7 @@ export function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 export class ItemTally {
   ok = 0;
   failed = 0;
+  skipped = 0;
   readonly counts = new Map<string, Map<string, number>>();
   readonly numbers = new Map<string, number[]>();
   readonly probabilities = new Map<string, { sums: Map<string, number>; n: number }>();
@@ -91,7 +94,16 @@ export class ItemTally {
     this.question = question;
   }
 
-  add(arm: string, answer: string | number | null, probabilities: Record<string, number> | null): void {
+  add(
+    arm: string,
+    answer: string | number | null,
+    probabilities: Record<string, number> | null,
+    skipped = false,
+  ): void {
+    if (skipped) {
+      this.skipped++;
+      return;
+    }
     if (answer === null) {
       this.failed++;
       return;
@@ -113,7 +125,14 @@ export class ItemTally {
 
   report(armOrder: string[], reference: HumanReference | undefined): ItemReport {
     const q = this.question;
-    const out: ItemReport = { item: q.id, type: q.type, text: q.text, ok: this.ok, failed: this.failed };
+    const out: ItemReport = {
+      item: q.id,
+      type: q.type,
+      text: q.text,
+      ok: this.ok,
+      failed: this.failed,
+      skipped: this.skipped,
+    };
     const arms = armOrder.filter((a) => this.counts.has(a) || this.numbers.has(a));
     if (q.type !== "free_text" && this.counts.size > 0) {
       out.answers = arms.flatMap((arm) => {

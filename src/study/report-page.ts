@@ -93,20 +93,20 @@ function overviewSection(report: StudyReport): ReportSection {
       const top = item.answers.toSorted((a, b) => b.count - a.count)[0];
       summary = `most common: ${top.answer}`;
     }
-    return [item.item, item.text, TYPES[item.type] ?? item.type, item.ok, item.failed, summary];
+    return [item.item, item.text, TYPES[item.type] ?? item.type, item.ok, item.failed, item.skipped, summary];
   });
   return {
     heading: "Answers",
     paragraphs: [
       "Simulated answers, not calibrated. Shares are of each arm's valid answers; intervals are 95% confidence intervals.",
     ],
-    table: { columns: ["item", "question", "type", "valid", "failed", "summary"], rows },
+    table: { columns: ["item", "question", "type", "valid", "failed", "skipped", "summary"], rows },
   };
 }
 
 function itemSection(item: ItemReport, multiArm: boolean): ReportSection {
   const paragraphs = [
-    `“${item.text}” (${TYPES[item.type] ?? item.type}; ${item.ok} valid answers, ${item.failed} failed)`,
+    `“${item.text}” (${TYPES[item.type] ?? item.type}; ${item.ok} valid answers, ${item.failed} failed${item.skipped ? `, ${item.skipped} skipped by the survey's flow` : ""})`,
   ];
   const plots: PlotSpec[] = [];
   let table: ReportSection["table"];

@@ -20,7 +20,9 @@ export function studyReportText(r: StudyReport): string {
   ];
   const multiArm = r.arms.length > 1;
   for (const item of r.items) {
-    lines.push(`  ${item.item}: ${item.ok} valid, ${item.failed} failed`);
+    lines.push(
+      `  ${item.item}: ${item.ok} valid, ${item.failed} failed${item.skipped ? `, ${item.skipped} skipped by the flow` : ""}`,
+    );
     const rows: [string, string][] = [];
     const arms = [...new Set([...(item.answers ?? []), ...(item.means ?? [])].map((a) => a.arm))];
     for (const arm of arms) {

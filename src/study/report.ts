@@ -98,7 +98,12 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
       tally = new ItemTally({ id: r.item, type: "free_text", text: "" });
       tallies.set(r.item, tally);
     }
-    tally.add(r.arm, r.status === "ok" ? r.answer : null, r.status === "ok" ? r.probabilities : null);
+    tally.add(
+      r.arm,
+      r.status === "ok" ? r.answer : null,
+      r.status === "ok" ? r.probabilities : null,
+      r.status === "skipped",
+    );
     cached += r.cachedInputTokens;
     reasoning += r.reasoningTokens;
     if (r.costUsd === null) priced = false;

@@ -7,7 +7,7 @@ import { createModel } from "../llm/index.ts";
 import { createInstantModel, startMockLlm } from "../mock-llm/index.ts";
 import { parseStudy } from "../spec/index.ts";
 import { openStore, type ResponseRecord, type Store, type TurnRecord } from "../store/index.ts";
-import { runStudy } from "../study/index.ts";
+import { buildStudyReport, runStudy } from "../study/index.ts";
 
 // Real parts: SQLite files, and real HTTP to the mock LLM server (a test double, not an LLM).
 const dir = mkdtempSync(join(tmpdir(), "populace-survey-"));
@@ -103,6 +103,11 @@ test("a sequential survey asks in order with earlier answers in context, skips, 
       } else assert.equal(items.get("last")!.status, "ok");
     }
     assert.ok(smokers > 0 && smokers < 24, `the mock's answers split the people (${smokers} smokers)`);
+    // The study report counts items the flow did not ask as skipped, not as failed.
+    const spec = flowStudy("flow", 24).spec;
+    const report = await buildStudyReport({ store, run: result.run, spec, dataDir: dir });
+    const cigs = report.items.find((i) => i.item === "cigs")!;
+    assert.deepEqual([cigs.ok, cigs.failed, cigs.skipped], [smokers, 0, 24 - smokers]);
     assert.ok(stoppers > 0 && stoppers < 24, `some stop, some go on (${stoppers} stopped)`);
 
     // What was sent: each turn carries the conversation so far (questions and the replies).
