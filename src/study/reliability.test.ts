@@ -9,7 +9,7 @@ import { createModel } from "../llm/index.ts";
 import { createInstantModel, startMockLlm } from "../mock-llm/index.ts";
 import { parseStudy } from "../spec/index.ts";
 import { openStore, type ResponseRecord, type Store } from "../store/index.ts";
-import { runStudy } from "./index.ts";
+import { buildStudyReport, runStudy } from "./index.ts";
 
 // Faults the daily loop meets, each against real parts: SQLite files and the mock LLM over HTTP.
 const dir = mkdtempSync(join(tmpdir(), "populace-reliability-"));
@@ -241,6 +241,13 @@ design:
     }
     const totals = ["a", "b", "c"].map((arm) => jobs.filter((j) => j.arm === arm).length);
     assert.ok(Math.max(...totals) - Math.min(...totals) <= 1, `totals ${totals}`);
+    // The study report states the design and the people each arm got.
+    const report = await buildStudyReport({ store, run: result.run, spec: s.spec, dataDir });
+    assert.deepEqual(report.design, {
+      assignment: "between",
+      block_on: ["sex", "race"],
+      people_per_arm: { a: totals[0], b: totals[1], c: totals[2] },
+    });
   } finally {
     await store.close();
   }

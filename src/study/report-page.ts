@@ -42,6 +42,14 @@ export function studyReportDoc(report: StudyReport): ReportDoc {
             "arms",
             report.arms.map((a) => (a.text ? `${a.name}: “${a.text}”` : `${a.name} (no text)`)).join(" · "),
           ],
+          [
+            "design",
+            `${report.design.assignment === "between" ? `between subjects (one arm each, seeded${report.design.block_on.length ? `, blocked on ${report.design.block_on.join(", ")}` : ""})` : "within subjects (everyone under every arm)"}; people per arm: ${Object.entries(
+              report.design.people_per_arm,
+            )
+              .map(([arm, n]) => `${arm} ${n}`)
+              .join(", ")}`,
+          ],
           ["jobs", `${jobs.total} (ok ${jobs.ok}, failed ${jobs.failed}, pending ${jobs.pending})`],
           ["model calls (answered)", String(usage.calls)],
           ["failed call attempts", String(usage.failed_attempts)],

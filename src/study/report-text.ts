@@ -12,6 +12,11 @@ export function studyReportText(r: StudyReport): string {
   const lines = [
     `study ${r.study.name}, run ${r.run.id} (${r.run.status})`,
     `model ${r.model.id}${r.model.label ? `: ${r.model.label}` : ""}`,
+    `design: ${r.design.assignment} subjects${r.design.block_on.length ? `, blocked on ${r.design.block_on.join(", ")}` : ""}; people per arm: ${Object.entries(
+      r.design.people_per_arm,
+    )
+      .map(([arm, n]) => `${arm} ${n}`)
+      .join(", ")}`,
     `jobs ${r.jobs.total}: ok ${r.jobs.ok}, failed ${r.jobs.failed}, pending ${r.jobs.pending}`,
     `calls ${r.usage.calls} (${r.usage.failed_attempts} failed attempts), ${r.usage.cache_hits} jobs from the cache, ` +
       `tokens in ${r.usage.input_tokens} out ${r.usage.output_tokens}, cost ${

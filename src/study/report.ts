@@ -46,6 +46,8 @@ export interface StudyReport {
   model: { id: string; kind: string; label: string | null };
   /** The design's arms, first one the reference of the differences. */
   arms: { name: string; text: string }[];
+  /** How people met the arms: within subjects (all of them) or between (one each, seeded), with the people per arm. */
+  design: { assignment: "within" | "between"; block_on: string[]; people_per_arm: Record<string, number> };
   jobs: { total: number; ok: number; failed: number; pending: number };
   usage: {
     /** Model calls that returned an answer (what `run` counts as calls), repairs included. */
@@ -84,6 +86,7 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
 
   const tallies = new Map(questions.map((q) => [q.id, new ItemTally(q)]));
   const sims: SimulatedValues = new Map();
+  const peoplePerArm = new Map<string, Set<string>>();
   const reasons = new Map<string, Set<string>>();
   const cachedJobs = new Set<string>();
   let cached = 0;
@@ -98,6 +101,7 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
       tally = new ItemTally({ id: r.item, type: "free_text", text: "" });
       tallies.set(r.item, tally);
     }
+    entry(peoplePerArm, r.arm, () => new Set<string>()).add(r.agentId);
     tally.add(
       r.arm,
       r.status === "ok" ? r.answer : null,
@@ -164,6 +168,11 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
     },
     model: { id: run.modelId, kind: run.modelKind, label },
     arms,
+    design: {
+      assignment: spec.design.assignment ?? "within",
+      block_on: spec.design.block_on ?? [],
+      people_per_arm: Object.fromEntries(arms.map((a) => [a.name, peoplePerArm.get(a.name)?.size ?? 0])),
+    },
     jobs: { total: counts.ok + counts.failed + counts.pending, ...counts },
     usage: {
       calls: outcomes.ok ?? 0,
