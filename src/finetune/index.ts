@@ -30,4 +30,4 @@ export {
 } from "./jobs.ts";
 export { besideFile, type Split, splitIds } from "./split.ts";
 export { respondentAgent, type SurveyExport, type SurveyExportOptions, surveyExamples } from "./survey.ts";
-export { type WebExportOptions, webExamples } from "./web.ts";
+export { type RationaleCounts, rationaleCounts, type WebExportOptions, webExamples } from "./web.ts";

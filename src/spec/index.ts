@@ -7,4 +7,5 @@ export {
   type StudySpec,
   studyJsonSchema,
   studySchema,
+  type WebActionsSpec,
 } from "./schema.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { id } from "./common.ts";
+import { webActionsSchema } from "./webactions.ts";
 
 /** What the simulated people are asked (DESIGN section 4). */
 
@@ -88,7 +89,8 @@ export const instrumentSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("sequential flow: show closed items' options in a random order per person (seeded, stored)"),
-  items: z.array(itemSchema).min(1, "list at least one item"),
+  items: z.array(itemSchema).default([]), // at least one for surveys, none for web actions: checkInstrumentKind
+  webactions: webActionsSchema.optional(),
   items_per_call: z
     .int()
     .positive()

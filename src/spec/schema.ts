@@ -6,10 +6,12 @@ import { checkFlow } from "./flow.ts";
 import { instrumentSchema } from "./instrument.ts";
 import { modelSchema } from "./model.ts";
 import { populationSchema } from "./population.ts";
+import { checkInstrumentKind } from "./webactions.ts";
 
 export type { CalibrationSpec } from "./calibration.ts";
 export type { ItemSpec } from "./instrument.ts";
 export type { PopulationSpec } from "./population.ts";
+export type { WebActionsSpec } from "./webactions.ts";
 
 /**
  * The study spec (DESIGN section 1). One zod schema is the single source of truth: it validates
@@ -27,7 +29,7 @@ export const studySchema = z
     name: id,
     description: z.string().optional(),
     seed: z.union([z.int(), z.string()]).default(1),
-    population: populationSchema,
+    population: populationSchema.optional(),
     instrument: instrumentSchema,
     design: designSchema.default({ arms: [{ name: "control", text: "" }], replicates: 1 }),
     model: modelSchema.default({
@@ -75,6 +77,7 @@ export const studySchema = z
         message: "distribution mode reads one question's option probabilities per call: use 1",
       });
     }
+    checkInstrumentKind(study, ctx);
     checkFlow(study, ctx);
     if (study.calibration) checkCalibration(study, ctx);
   });

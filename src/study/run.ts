@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import type { Agent } from "../agents/index.ts";
 import { profileText } from "../agents/index.ts";
-import { jobSeed, Plan } from "../designs/index.ts";
+import { jobSeed } from "../designs/index.ts";
 import {
   Budget,
   type ModelEntry,
@@ -19,13 +19,14 @@ import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, RunStatus, Store } from "../store/types.ts";
+import { loadWebActionsTask, nextActionRequests, shopperAgents } from "../webactions/index.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
-import { type Estimate, estimateRun } from "./estimate.ts";
+import { type Estimate, estimateRequests, estimateRun } from "./estimate.ts";
 import { resolveQuestions } from "./items.ts";
 import { claimRunFor } from "./lock.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation } from "./population.ts";
-import { studyPlan, studyStages } from "./stages.ts";
+import { studyPlan, studyStages, webActionsSeed } from "./stages.ts";
 
 export type { Estimate };
 
@@ -55,6 +56,8 @@ export interface RunStudyOptions {
   /** Agents and questions already built (the demo builds them itself). */
   agents?: Agent[];
   questions?: Question[];
+  /** Web-action studies: only these shoppers' sessions (e.g. a fine-tuning split's test users). */
+  users?: string[];
 }
 
 export interface RunStudyResult {
@@ -77,11 +80,14 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const { study, store } = options;
   const spec = study.spec;
   const notes: string[] = [];
+  // A web-action study's people are its sessions' shoppers, and its test cases their steps.
+  const web = spec.instrument.webactions
+    ? loadWebActionsTask(spec.instrument.webactions, study.file, options.users)
+    : undefined;
+  if (web?.unscored) notes.push(`${web.unscored} sessions have a single step: nothing to predict in them`);
   const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir);
   checkConfirmatoryPlan(study, questions);
-  const agents =
-    options.agents ??
-    buildPopulation(spec.population, { dataDir: options.dataDir, specFile: study.file, seed: spec.seed });
+  const agents = options.agents ?? (web ? shopperAgents(web) : populationOf(study, options.dataDir));
   const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
   const model =
     options.model ??
@@ -91,6 +97,11 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       timeoutMs: spec.model.timeout_ms,
       dryRun: options.dryRun,
     });
+  if (web && model.kind === "baseline") {
+    throw new UserError(
+      `${model.id} answers survey items from real human data; a web-action study needs a language model (--model)`,
+    );
+  }
   const mode = spec.model.mode;
   if (mode === "distribution" && !model.supportsLogprobs) {
     notes.push(
@@ -101,7 +112,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     const open = questions.find((q) => !q.options);
     if (open) throw new UserError(`distribution mode needs closed questions; "${open.id}" has no options`);
   }
-  const plan = studyPlan(spec, agents, questions);
+  const plan = studyPlan(spec, agents, questions, web);
 
   const table = loadPriceTable(options.pricesFile);
   const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
@@ -115,7 +126,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   if (priceNote && !options.dryRun) notes.push(priceNote);
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
-  const runId = runIdOf(study, model, mode, agents, profiles, questions, options.newRun);
+  const runId = runIdOf(study, model, mode, agents, profiles, questions, web?.digest ?? "", options.newRun);
   // How each job becomes a model call: the same for the dry run's estimate and for the run.
   const settings: RequestSettings = {
     model,
@@ -127,7 +138,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     temperature: spec.model.temperature,
     maxOutputTokens: spec.model.max_output_tokens,
   };
-  const jobs = new Plan(plan.input);
+  const jobs = plan.jobs;
   const now = new Date().toISOString();
   const record: RunRecord = {
     id: runId,
@@ -146,7 +157,15 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     // Read-only: an existing run's pending jobs, else the whole plan; nothing is saved.
     const existing = store ? await store.getRun(runId) : undefined;
     const pending = existing && store ? await store.jobs(runId, "pending") : jobs;
-    const estimate = estimateRun(pending, settings, price, plan.flow !== undefined);
+    const webSettings = plan.web;
+    const estimate = webSettings
+      ? estimateRequests(
+          pending,
+          (job) => nextActionRequests(webSettings, job, webActionsSeed(spec, job)),
+          price,
+          spec.model.max_output_tokens,
+        )
+      : estimateRun(pending, settings, price, plan.flow !== undefined);
     if (priceNote) estimate.priceNote = priceNote;
     return {
       run: existing ?? record,
@@ -241,13 +260,24 @@ function runIdOf(
   agents: readonly Agent[],
   profiles: ReadonlyMap<string, { profile: string }>,
   questions: readonly Question[],
+  /** What else the run reads (a web-action study's sessions), as a digest; "" for none. */
+  data: string,
   newRun?: boolean,
 ): string {
   const inputs = createHash("sha256").update(JSON.stringify([study.version, model.id, mode]));
   for (const a of agents) inputs.update(`\u0000${a.id}\u0000${profiles.get(a.id)!.profile}`);
   inputs.update(`\u0000${JSON.stringify(questions)}`);
+  // Surveys read nothing else: their run ids stay what they were.
+  if (data) inputs.update(`\u0000${data}`);
   const runKey = inputs.digest("hex").slice(0, 8);
   return `${study.spec.name}-${runKey}${newRun ? `-${Date.now().toString(36)}` : ""}`;
+}
+
+function populationOf(study: LoadedStudy, dataDir: string): Agent[] {
+  const { spec } = study;
+  if (!spec.population)
+    throw new UserError("required: where the simulated people come from", { where: "population" });
+  return buildPopulation(spec.population, { dataDir, specFile: study.file, seed: spec.seed });
 }
 
 function defaultConcurrency(model: LanguageModel): number {

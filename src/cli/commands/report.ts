@@ -6,6 +6,7 @@ import { renderReport } from "../../report/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
 import { openStore, type RunRecord, type Store } from "../../store/index.ts";
 import { buildStudyReport, type StudyReport, studyReportDoc } from "../../study/index.ts";
+import { buildWebActionsReport, type WebActionsRunReport, webActionsRunDoc } from "../../webactions/index.ts";
 import { writeHtml } from "../output.ts";
 import { chooseRun } from "../runs.ts";
 
@@ -67,6 +68,26 @@ function summary(r: StudyReport): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A web-action run's summary: the score of each arm and replicate. */
+function webSummary(r: WebActionsRunReport): string {
+  const show = (x: number | null) => (x === null ? "—" : f3(x));
+  const lines = [
+    `study ${r.study.name}, run ${r.run.id} (${r.run.status}): web actions on ${r.sessions}`,
+    `model ${r.model.id}${r.model.note ? ` (${r.model.note})` : ""}`,
+    `sessions ${r.jobs.total}: ok ${r.jobs.ok}, failed ${r.jobs.failed}, pending ${r.jobs.pending}`,
+    `calls ${r.usage.calls}, tokens in ${r.usage.input_tokens} out ${r.usage.output_tokens}, cost ${
+      r.usage.cost_usd === null ? "unknown" : `$${r.usage.cost_usd.toFixed(4)}`
+    }`,
+  ];
+  for (const s of r.scores) {
+    lines.push(
+      `  ${s.arm} r${s.replicate}: ${s.n_test_cases} test cases, ${s.n_missing} missing; accuracy ${show(s.accuracy)}, ` +
+        `outcome F1 purchase ${show(s.outcome_f1_purchase)}, terminate ${show(s.outcome_f1_terminate)}, macro ${show(s.outcome_f1_macro)}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 export function register(program: Command): void {
   program
     .command("report")
@@ -85,10 +106,17 @@ export function register(program: Command): void {
       const store = openStore(flags.db);
       try {
         const run = await chooseRun(store, runArg, flags.db);
+        const spec = await storedSpec(store, run, flags.db);
+        if (spec.instrument.webactions) {
+          const web = await buildWebActionsReport({ store, run, spec, baseDir: run.specDir ?? undefined });
+          if (flags.html) writeHtml(flags.html, renderReport(webActionsRunDoc(web)));
+          process.stdout.write(flags.json ? `${JSON.stringify(web, null, 2)}\n` : webSummary(web));
+          return;
+        }
         const report = await buildStudyReport({
           store,
           run,
-          spec: await storedSpec(store, run, flags.db),
+          spec,
           baseDir: run.specDir ?? undefined,
           dataDir: resolveDataDir(flags.dataDir),
           humanData: flags.humanData,

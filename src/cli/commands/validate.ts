@@ -8,8 +8,10 @@ export function register(program: Command): void {
     .argument("<spec>", "study spec (YAML)")
     .action((file: string) => {
       const { spec, version } = loadStudy(file);
+      const web = spec.instrument.webactions;
+      const asks = web ? `web actions on ${web.sessions}` : `${spec.instrument.items.length} items`;
       process.stdout.write(
-        `${file}: ok (study "${spec.name}", version ${version}, ${spec.instrument.items.length} items, ` +
+        `${file}: ok (study "${spec.name}", version ${version}, ${asks}, ` +
           `${spec.design.arms.length} arm(s), ${spec.design.replicates} replicate(s))\n`,
       );
     });
