@@ -3,27 +3,18 @@ import { dirname, resolve } from "node:path";
 import type { Agent } from "../agents/index.ts";
 import { profileText } from "../agents/index.ts";
 import { jobSeed } from "../designs/index.ts";
-import {
-  Budget,
-  type ModelEntry,
-  type Progress,
-  RateLimiter,
-  type RequestSettings,
-  type RetryPolicy,
-  runStages,
-  type StagesSummary,
-} from "../engine/index.ts";
+import type { Progress, RequestSettings, RetryPolicy, StagesSummary } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
 import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
-import type { RunRecord, RunStatus, Store } from "../store/types.ts";
+import type { RunRecord, Store } from "../store/types.ts";
 import { loadWebActionsTask, nextActionRequests, shopperAgents } from "../webactions/index.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { type Estimate, estimateRequests, estimateRun } from "./estimate.ts";
+import { executeStages } from "./execute.ts";
 import { resolveQuestions } from "./items.ts";
-import { claimRunFor } from "./lock.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation } from "./population.ts";
 import { studyPlan, studyStages, webActionsSeed } from "./stages.ts";
@@ -179,73 +170,39 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   }
   if (!store) throw new Error("internal error: a run needs a store");
 
-  await store.saveStudy({ id: study.version, name: spec.name, spec, createdAt: now });
-  const { run, resumed } = await store.openRun(record);
-  const claim = await claimRunFor(store, run.id);
-  if (claim.note) notes.push(claim.note);
-  try {
-    // Saved alongside the run (a store may do that on another thread); awaited before returning.
-    const agentsSaved = store.saveAgents(
-      study.version,
-      agents.map((a) => ({
-        agentId: a.id,
-        source: a.source,
-        attributes: a.attributes,
-        profile: profiles.get(a.id)!.profile,
-      })),
-    );
-    agentsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
-    const spent = await store.spending(run.id);
-    const limiter = new RateLimiter();
-    limiter.configure(model.bucket, {
-      rpm: options.rpm ?? spec.model.rpm,
-      tpm: options.tpm ?? spec.model.tpm,
-    });
-    await store.setRunStatus(run.id, "running");
-    const entry: ModelEntry = { model, price };
-    const stop = options.stop ? AbortSignal.any([options.stop, claim.lost]) : claim.lost;
-    const summary = await runStages(
-      {
-        runId: run.id,
-        store,
-        model: entry,
-        concurrency: options.concurrency ?? defaultConcurrency(model),
-        limiter,
-        budget: new Budget({
-          capUsd: budgetUsd,
-          capCalls: spec.budget?.calls,
-          spentUsd: spent.usd,
-          calls: spent.calls,
-        }),
-        retry: options.retry,
-        retryFailed: options.retryFailed,
-        stop,
-        abort: options.abort,
-        onProgress: options.onProgress,
-      },
-      studyStages(run.id, spec, plan, settings, entry),
-      { resumed, retryFailed: options.retryFailed },
-    );
-    await agentsSaved;
-    if (claim.lost.aborted) {
-      notes.push("another process took this run over (this one had stopped sending heartbeats)");
-    }
-    const leftPending = summary.stoppedBy === null ? (await store.jobCounts(run.id)).pending : 1;
-    const status: RunStatus =
-      leftPending === 0 ? "completed" : summary.stoppedBy === "budget" ? "budget_exhausted" : "interrupted";
-    await store.setRunStatus(run.id, status);
-    return {
-      run: { ...run, status },
-      resumed,
-      model,
-      totalJobs: summary.planned,
-      alreadyDone: summary.alreadyDone,
-      summary,
-      notes,
-    };
-  } finally {
-    await claim.release();
-  }
+  const done = await executeStages({
+    store,
+    study: { id: study.version, name: spec.name, spec, createdAt: now },
+    record,
+    agents: agents.map((a) => ({
+      agentId: a.id,
+      source: a.source,
+      attributes: a.attributes,
+      profile: profiles.get(a.id)!.profile,
+    })),
+    model,
+    price,
+    stages: (id, entry) => studyStages(id, spec, plan, settings, entry),
+    rpm: options.rpm ?? spec.model.rpm,
+    tpm: options.tpm ?? spec.model.tpm,
+    budgetUsd,
+    budgetCalls: spec.budget?.calls,
+    concurrency: options.concurrency,
+    retry: options.retry,
+    retryFailed: options.retryFailed,
+    stop: options.stop,
+    abort: options.abort,
+    onProgress: options.onProgress,
+  });
+  return {
+    run: done.run,
+    resumed: done.resumed,
+    model,
+    totalJobs: done.summary.planned,
+    alreadyDone: done.summary.alreadyDone,
+    summary: done.summary,
+    notes: [...notes, ...done.notes],
+  };
 }
 
 /**
@@ -278,8 +235,4 @@ function populationOf(study: LoadedStudy, dataDir: string): Agent[] {
   if (!spec.population)
     throw new UserError("required: where the simulated people come from", { where: "population" });
   return buildPopulation(spec.population, { dataDir, specFile: study.file, seed: spec.seed });
-}
-
-function defaultConcurrency(model: LanguageModel): number {
-  return model.kind === "llm" ? 8 : 64;
 }
