@@ -8,6 +8,8 @@ import {
   type Stage,
   type StagesSummary,
 } from "../engine/index.ts";
+import { UserError } from "../errors/index.ts";
+import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
 import type { LanguageModel, Usage } from "../llm/types.ts";
 import type { AgentRecord, RunRecord, RunStatus, Store, StudyRecord } from "../store/types.ts";
 import { claimRunFor } from "./lock.ts";
@@ -100,6 +102,24 @@ export async function executeStages(o: ExecuteOptions): Promise<Executed> {
   } finally {
     await claim.release();
   }
+}
+
+/**
+ * What a model's calls cost (0 for the free models), and a note when it has no known price; with
+ * a budget to enforce, an unknown price is an error, as no call could be checked against it.
+ */
+export function modelPricing(
+  model: LanguageModel,
+  pricesFile: string | undefined,
+  budgetUsd: number | undefined,
+): { price: (usage: Usage) => number | null; note?: string } {
+  const table = loadPriceTable(pricesFile);
+  const note = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
+  if (budgetUsd !== undefined && note) {
+    throw new UserError(`${note}: cannot enforce the budget; add the model to a price table (--prices FILE)`);
+  }
+  const price = (usage: Usage): number | null => (model.kind === "llm" ? costOf(model.id, usage, table) : 0);
+  return note ? { price, note } : { price };
 }
 
 function defaultConcurrency(model: LanguageModel): number {

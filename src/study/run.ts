@@ -6,14 +6,13 @@ import { jobSeed } from "../designs/index.ts";
 import type { Progress, RequestSettings, RetryPolicy, StagesSummary } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
-import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
-import type { LanguageModel, Usage } from "../llm/types.ts";
+import type { LanguageModel } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
 import { loadWebActionsTask, nextActionRequests, shopperAgents } from "../webactions/index.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { type Estimate, estimateRequests, estimateRun } from "./estimate.ts";
-import { executeStages } from "./execute.ts";
+import { executeStages, modelPricing } from "./execute.ts";
 import { resolveQuestions } from "./items.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation } from "./population.ts";
@@ -105,15 +104,12 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   }
   const plan = studyPlan(spec, agents, questions, web);
 
-  const table = loadPriceTable(options.pricesFile);
-  const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
-  const price = (usage: Usage): number | null => (model.kind === "llm" ? costOf(model.id, usage, table) : 0);
   const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
-  if (!options.dryRun && budgetUsd !== undefined && priceNote) {
-    throw new UserError(
-      `${priceNote}: cannot enforce the budget; add the model to a price table (--prices FILE)`,
-    );
-  }
+  const { price, note: priceNote } = modelPricing(
+    model,
+    options.pricesFile,
+    options.dryRun ? undefined : budgetUsd,
+  );
   if (priceNote && !options.dryRun) notes.push(priceNote);
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));

@@ -39,6 +39,21 @@ export {
   type PromptMessage,
   SCHEMA_NAME,
 } from "./prompt.ts";
+export {
+  checkReason,
+  DEFAULT_REASON_EXAMPLES,
+  MAX_REASON_CHARS,
+  REASON_SCHEMA,
+  type ReasonExample,
+  type ReasonSettings,
+  readReasonExamples,
+  reasonJobs,
+  reasonMessages,
+  reasonProgram,
+  reasonRequest,
+  stepsToReason,
+  withSynthesizedReasons,
+} from "./reason.ts";
 export { webActionsReport } from "./report.ts";
 export {
   checkRunSessions,

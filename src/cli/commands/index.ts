@@ -18,6 +18,7 @@ import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
 import { register as webactionsImport } from "./webactions-import.ts";
 import { register as webactionsPredictions } from "./webactions-predictions.ts";
+import { register as webactionsReason } from "./webactions-reason.ts";
 import { register as webactionsScore } from "./webactions-score.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
@@ -36,6 +37,7 @@ export function registerCommands(program: Command): void {
     calibrate,
     plan,
     webactionsImport,
+    webactionsReason,
     webactionsScore,
     webactionsPredictions,
     finetuneExport,

@@ -5,7 +5,7 @@ import { UserError } from "../../errors/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
 import { openStore, type RunRecord, type Store } from "../../store/index.ts";
-import { buildStudyReport, type StudyReport, studyReportDoc } from "../../study/index.ts";
+import { buildStudyReport, REASON_MODE, type StudyReport, studyReportDoc } from "../../study/index.ts";
 import { buildWebActionsReport, type WebActionsRunReport, webActionsRunDoc } from "../../webactions/index.ts";
 import { writeHtml } from "../output.ts";
 import { chooseRun } from "../runs.ts";
@@ -20,6 +20,12 @@ interface ReportFlags {
 
 /** The spec a run was made from, as stored with it. */
 async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise<StudySpec> {
+  if (run.mode === REASON_MODE) {
+    throw new UserError(
+      `run ${run.id} is a reasoning synthesis (populace webactions reason), not a study: its result is the sessions file it wrote; populace transcript ${run.id} shows its turns`,
+      { where: dbFile },
+    );
+  }
   const study = await store.getStudy(run.studyId);
   if (!study)
     throw new UserError(`run ${run.id}: its study ${run.studyId} is not in the database`, { where: dbFile });
