@@ -31,3 +31,10 @@ export {
 export { besideFile, type Split, splitIds } from "./split.ts";
 export { respondentAgent, type SurveyExport, type SurveyExportOptions, surveyExamples } from "./survey.ts";
 export { type RationaleCounts, rationaleCounts, type WebExportOptions, webExamples } from "./web.ts";
+export {
+  runWebBeforeAfter,
+  type WebBeforeAfterOptions,
+  type WebBeforeAfterResult,
+  type WebModelSide,
+  webBeforeAfterReport,
+} from "./web-before-after.ts";

@@ -66,7 +66,9 @@ export {
   buildWebActionsReport,
   isMockModel,
   MOCK_NOTE,
+  type RunScores,
   type ScoredSet,
+  scoreWebActionsRun,
   type WebActionsRunReport,
   webActionsRunDoc,
 } from "./run-report.ts";

@@ -38,10 +38,40 @@ export function isMockModel(id: string): boolean {
 export const MOCK_NOTE =
   "Answers come from the mock LLM server: a test double's seeded picks among the page's actions, not a language model's behaviour.";
 
+export interface RunScores {
+  /** Every arm × replicate of the run, in plan order. */
+  scores: ScoredSet[];
+  /** Sessions not run yet. */
+  pending: number;
+  /** False when some answer's cost is unknown. */
+  priced: boolean;
+}
+
 /**
- * Scores every arm × replicate of the run against its sessions file (read from the spec's folder,
- * `baseDir`); a session missing or changed since the run is an error.
+ * Scores every arm × replicate of a web-action run against the sessions file it was given (the
+ * sessions it asked, each unchanged since: a missing or edited one is an error).
  */
+export async function scoreWebActionsRun(
+  store: Store,
+  runId: string,
+  sessionsFile: string,
+): Promise<RunScores> {
+  const truth = readSessions(sessionsFile);
+  const stored = await runPredictions(store, runId);
+  checkRunSessions(stored, runId, sessionsFile, truth.sessions, truth.lines);
+  const asked = truth.sessions.filter((s) => stored.sessions.has(s.session));
+  const scores = stored.sets.map(
+    (set): ScoredSet => ({
+      arm: set.arm,
+      replicate: set.replicate,
+      n_failed: set.failed,
+      ...scoreWebActions(asked, set.predictions),
+    }),
+  );
+  return { scores, pending: stored.pending, priced: stored.priced };
+}
+
+/** The report of a stored run; its sessions file is read from the spec's folder (`baseDir`). */
 export async function buildWebActionsReport(opts: {
   store: Store;
   run: RunRecord;
@@ -52,18 +82,7 @@ export async function buildWebActionsReport(opts: {
   const web = spec.instrument.webactions;
   if (!web) throw new Error(`internal error: run ${run.id} is not a web-action study`);
   const file = resolve(opts.baseDir ?? ".", web.sessions);
-  const truth = readSessions(file);
-  const stored = await runPredictions(store, run.id);
-  checkRunSessions(stored, run.id, file, truth.sessions, truth.lines);
-  const asked = truth.sessions.filter((s) => stored.sessions.has(s.session));
-  const scores = stored.sets.map(
-    (set): ScoredSet => ({
-      arm: set.arm,
-      replicate: set.replicate,
-      n_failed: set.failed,
-      ...scoreWebActions(asked, set.predictions),
-    }),
-  );
+  const { scores, priced } = await scoreWebActionsRun(store, run.id, file);
   const counts = await store.jobCounts(run.id);
   const spent = await store.spending(run.id);
   const notes: string[] = [];
@@ -84,7 +103,7 @@ export async function buildWebActionsReport(opts: {
       calls: spent.calls,
       input_tokens: spent.inputTokens,
       output_tokens: spent.outputTokens,
-      cost_usd: stored.priced ? spent.usd : null,
+      cost_usd: priced ? spent.usd : null,
     },
     scores,
     notes,
