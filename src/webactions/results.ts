@@ -14,6 +14,8 @@ export interface PredictionSet {
   /** One per stored test case; a failed one (invalid after repairs) has `action: null`. */
   predictions: Prediction[];
   failed: number;
+  /** The sessions asked under this arm and replicate (between subjects: its shoppers' only). */
+  sessions: Set<string>;
 }
 
 export interface RunPredictions {
@@ -37,7 +39,7 @@ export async function runPredictions(store: Store, runId: string): Promise<RunPr
     const key = `${arm}\u0000${replicate}`;
     let set = sets.get(key);
     if (!set) {
-      set = { arm, replicate, predictions: [], failed: 0 };
+      set = { arm, replicate, predictions: [], failed: 0, sessions: new Set() };
       sets.set(key, set);
     }
     return set;
@@ -51,7 +53,7 @@ export async function runPredictions(store: Store, runId: string): Promise<RunPr
     }
     sessionOf.set(job.jobId, inputs.session);
     sessions.set(inputs.session, inputs.sha);
-    setOf(job.arm, job.replicate);
+    setOf(job.arm, job.replicate).sessions.add(inputs.session);
     if (job.status === "pending") pending++;
   }
   for await (const r of store.responses(runId)) {

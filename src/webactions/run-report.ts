@@ -59,13 +59,16 @@ export async function scoreWebActionsRun(
   const truth = readSessions(sessionsFile);
   const stored = await runPredictions(store, runId);
   checkRunSessions(stored, runId, sessionsFile, truth.sessions, truth.lines);
-  const asked = truth.sessions.filter((s) => stored.sessions.has(s.session));
+  // Each set against the sessions it asked (between subjects, an arm's shoppers' sessions only).
   const scores = stored.sets.map(
     (set): ScoredSet => ({
       arm: set.arm,
       replicate: set.replicate,
       n_failed: set.failed,
-      ...scoreWebActions(asked, set.predictions),
+      ...scoreWebActions(
+        truth.sessions.filter((s) => set.sessions.has(s.session)),
+        set.predictions,
+      ),
     }),
   );
   return { scores, pending: stored.pending, priced: stored.priced };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -301,4 +301,133 @@ test("a JSON answer that breaks the page's rules is repaired with the check's pr
   } finally {
     await store.close();
   }
+});
+
+test("a dry run of a web-action study counts one call per test case from the requests it would send, and writes nothing", async () => {
+  const spec = writeWebStudy(dir, "dry", shopSessions(5, { steps: 4 }), { webactions: "history_pages: 1" });
+  const db = join(dir, "dry.db");
+  const out = await runInProcess(commands, [
+    "run",
+    spec,
+    "--model",
+    "openai:gpt-4o-mini",
+    "--db",
+    db,
+    "--dry-run",
+    "--json",
+  ]);
+  assert.equal(out.error, undefined, out.error?.message);
+  const r = JSON.parse(out.stdout);
+  assert.equal(r.jobs, 5);
+  assert.equal(r.estimate.calls, 15);
+  assert.equal(r.estimate.maxOutputTokens, 15 * 200);
+  assert.ok(r.estimate.maxCostUsd > 0);
+  assert.equal(existsSync(db), false);
+  // history_pages: 1 shows only the latest earlier page: fewer tokens than the full history.
+  const full = writeWebStudy(dir, "dryfull", shopSessions(5, { steps: 4 }));
+  const all = JSON.parse(
+    (
+      await runInProcess(commands, [
+        "run",
+        full,
+        "--model",
+        "openai:gpt-4o-mini",
+        "--db",
+        db,
+        "--dry-run",
+        "--json",
+      ])
+    ).stdout,
+  );
+  assert.ok(all.estimate.inputTokens > r.estimate.inputTokens);
+});
+
+test("a web-action study is refused with the statistical baseline, and a sessions file's problems name its line", async () => {
+  const spec = writeWebStudy(dir, "refused", shopSessions(2));
+  const baseline = await runInProcess(commands, [
+    "run",
+    spec,
+    "--model",
+    "baseline:demographic",
+    "--db",
+    join(dir, "x.db"),
+  ]);
+  assert.match(baseline.error?.message ?? "", /a web-action study needs a language model/);
+  writeFileSync(
+    join(dir, "refused.sessions.jsonl"),
+    '{"session": "a", "user": "u", "steps": [{"context": "", "action": {"type": "click"}}]}\n',
+  );
+  const bad = await runInProcess(commands, ["run", spec, "--model", "openai:gpt-4o-mini", "--dry-run"]);
+  assert.match(
+    bad.error?.message ?? "",
+    /refused\.sessions\.jsonl:1: steps\[0\]\.action\.target: a click action needs a target/,
+  );
+});
+
+test("arms: between subjects each shopper's sessions run under one arm, whose text closes the instructions; each arm is scored on its own sessions", async () => {
+  const sessions = shopSessions(8, { steps: 3, users: 4 });
+  const spec = writeWebStudy(dir, "arms", sessions, {
+    extra:
+      'design:\n  arms: [{ name: control }, { name: budget, text: "You have at most $30 to spend today." }]\n  assignment: between\n',
+  });
+  const db = join(dir, "arms.db");
+  const mock = await startMockLlm({ port: 0, seed: 5, recordRequests: 50 });
+  let outcome: Record<string, unknown> & { code: number };
+  let bodies: { messages: { role: string; content: string }[] }[];
+  try {
+    outcome = await populaceRun([spec, "--model", `${mock.url}/v1#mock`, "--db", db]);
+    bodies = mock.requests() as typeof bodies;
+  } finally {
+    await mock.close();
+  }
+  assert.equal(outcome.code, 0);
+  assert.equal(outcome.jobs, 8, "one arm per session: no session runs twice");
+  const store = openStore(db);
+  const armOf = new Map<string, string>();
+  try {
+    for (const job of await store.jobs(outcome.run as string)) {
+      const arm = armOf.get(job.agentId);
+      assert.ok(arm === undefined || arm === job.arm, "a shopper's sessions share one arm");
+      armOf.set(job.agentId, job.arm);
+    }
+  } finally {
+    await store.close();
+  }
+  const budgeted = [...armOf.values()].filter((a) => a === "budget").length;
+  assert.equal(budgeted, 2, "the arms are balanced");
+  const withText = bodies.filter((b) =>
+    b.messages[0].content.endsWith("\n\nYou have at most $30 to spend today."),
+  );
+  assert.equal(withText.length, 8, "the budget arm's 4 sessions × 2 test cases carry its text");
+
+  const rep = JSON.parse((await runInProcess(commands, ["report", "--db", db, "--json"])).stdout);
+  assert.deepEqual(
+    rep.scores.map((s: { arm: string; n_test_cases: number; n_missing: number }) => [
+      s.arm,
+      s.n_test_cases,
+      s.n_missing,
+    ]),
+    [
+      ["control", 8, 0],
+      ["budget", 8, 0],
+    ],
+  );
+  const pred = join(dir, "arms.pred.jsonl");
+  const both = await runInProcess(commands, ["webactions", "predictions", "--db", db, "--out", pred]);
+  assert.match(
+    both.error?.message ?? "",
+    /2 sets of predictions .* pick one \(--arm control --replicate 1; --arm budget --replicate 1\)/,
+  );
+  const one = await runInProcess(commands, [
+    "webactions",
+    "predictions",
+    "--db",
+    db,
+    "--out",
+    pred,
+    "--arm",
+    "budget",
+    "--json",
+  ]);
+  assert.equal(JSON.parse(one.stdout).predictions, 8);
 });
