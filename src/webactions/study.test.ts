@@ -9,7 +9,7 @@ import { register as predictions } from "../cli/commands/webactions-predictions.
 import { register as score } from "../cli/commands/webactions-score.ts";
 import { runInProcess } from "../cli/in-process.ts";
 import { readJsonl } from "../data/index.ts";
-import { startMockLlm } from "../mock-llm/index.ts";
+import { type MockLlmOptions, startMockLlm } from "../mock-llm/index.ts";
 import { checkReportInBrowser } from "../report/index.ts";
 import { openStore } from "../store/index.ts";
 import type { Session, WebAction } from "./index.ts";
@@ -27,6 +27,19 @@ async function populaceRun(args: string[]) {
   const code = process.exitCode ?? 0;
   process.exitCode = 0;
   return { ...JSON.parse(out.stdout), code };
+}
+
+type Body = { messages: { role: string; content: string }[] } & Record<string, unknown>;
+
+/** `populace run SPEC` against a fresh mock LLM server: the outcome and the request bodies it got. */
+async function runOnMock(mockOptions: MockLlmOptions, spec: string, db: string, more: string[] = []) {
+  const mock = await startMockLlm({ port: 0, recordRequests: 200, ...mockOptions });
+  try {
+    const outcome = await populaceRun([spec, "--model", `${mock.url}/v1#mock`, "--db", db, ...more]);
+    return { outcome, bodies: mock.requests() as Body[] };
+  } finally {
+    await mock.close();
+  }
 }
 
 /** The same rule as the metric, written again: same type, same target, same text trimmed and lower-cased. */
@@ -47,15 +60,7 @@ test("sessions → populace run on the mock → predictions export → webaction
   const personas = { u1: "I am 34, I hike most weekends and buy outdoor clothes twice a year." };
   const spec = writeWebStudy(dir, "shop", sessions, { personas });
   const db = join(dir, "shop.db");
-  const mock = await startMockLlm({ port: 0, seed: 4, recordRequests: 100 });
-  let requests: Record<string, unknown>[];
-  let outcome: Record<string, unknown> & { code: number };
-  try {
-    outcome = await populaceRun([spec, "--model", `${mock.url}/v1#mock`, "--db", db]);
-    requests = mock.requests();
-  } finally {
-    await mock.close();
-  }
+  const { outcome, bodies: requests } = await runOnMock({ seed: 4 }, spec, db);
   assert.equal(outcome.code, 0);
   assert.equal(outcome.status, "completed");
   // One job per session with a test case: the one-step session has none (and a note says so).
@@ -65,7 +70,7 @@ test("sessions → populace run on the mock → predictions export → webaction
 
   // Each turn is given the TRUE history: step 2's request carries the shopper's real step-1 action
   // and rationale, whatever the model predicted for step 1; the persona opens the instructions.
-  const bodies = requests as { messages: { role: string; content: string }[] }[];
+  const bodies = requests;
   const s1 = sessions[0];
   const step2 = bodies.find(
     (b) =>
@@ -169,21 +174,7 @@ test("tool_call: a forced next_action call; a bad call gets its tool result with
   const spec = writeWebStudy(dir, "tools", sessions, { webactions: "tool_call: true" });
   const db = join(dir, "tools.db");
   // Every answer breaks its first enum: the action type is "Not sure (off-option)".
-  const mock = await startMockLlm({
-    port: 0,
-    seed: 2,
-    errorRate: 1,
-    faults: ["off_option"],
-    recordRequests: 50,
-  });
-  let outcome: Record<string, unknown> & { code: number };
-  let bodies: Record<string, unknown>[];
-  try {
-    outcome = await populaceRun([spec, "--model", `${mock.url}/v1#mock`, "--db", db]);
-    bodies = mock.requests();
-  } finally {
-    await mock.close();
-  }
+  const { outcome, bodies } = await runOnMock({ seed: 2, errorRate: 1, faults: ["off_option"] }, spec, db);
   assert.equal(outcome.code, 3, "some jobs failed");
   assert.equal(bodies.length, 4 * 3, "4 test cases, each asked and repaired twice");
   for (const b of bodies) {
@@ -252,22 +243,11 @@ test("a JSON answer that breaks the page's rules is repaired with the check's pr
   const sessions = shopSessions(6, { steps: 3 });
   const spec = writeWebStudy(dir, "repair", sessions);
   const db = join(dir, "repair.db");
-  const mock = await startMockLlm({
-    port: 0,
-    seed: 8,
-    errorRate: 0.5,
-    faults: ["off_option"],
-    recordRequests: 100,
-  });
-  let outcome: Record<string, unknown> & { code: number };
-  let bodies: { messages: { role: string; content: string }[] }[];
-  try {
-    // One call at a time: the mock's faults then fall on the same calls in every run of the test.
-    outcome = await populaceRun([spec, "--model", `${mock.url}/v1#mock`, "--db", db, "--concurrency", "1"]);
-    bodies = mock.requests() as typeof bodies;
-  } finally {
-    await mock.close();
-  }
+  // One call at a time: the mock's faults then fall on the same calls in every run of the test.
+  const { outcome, bodies } = await runOnMock({ seed: 8, errorRate: 0.5, faults: ["off_option"] }, spec, db, [
+    "--concurrency",
+    "1",
+  ]);
   const repairs = bodies.filter((b) =>
     b.messages.at(-1)!.content.startsWith("Your answer could not be used:"),
   );
@@ -371,15 +351,7 @@ test("arms: between subjects each shopper's sessions run under one arm, whose te
       'design:\n  arms: [{ name: control }, { name: budget, text: "You have at most $30 to spend today." }]\n  assignment: between\n',
   });
   const db = join(dir, "arms.db");
-  const mock = await startMockLlm({ port: 0, seed: 5, recordRequests: 50 });
-  let outcome: Record<string, unknown> & { code: number };
-  let bodies: { messages: { role: string; content: string }[] }[];
-  try {
-    outcome = await populaceRun([spec, "--model", `${mock.url}/v1#mock`, "--db", db]);
-    bodies = mock.requests() as typeof bodies;
-  } finally {
-    await mock.close();
-  }
+  const { outcome, bodies } = await runOnMock({ seed: 5 }, spec, db);
   assert.equal(outcome.code, 0);
   assert.equal(outcome.jobs, 8, "one arm per session: no session runs twice");
   const store = openStore(db);
