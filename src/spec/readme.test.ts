@@ -22,3 +22,13 @@ test("the shipped example study validates", () => {
   assert.equal(spec.population?.source, "agent-bank");
   assert.equal(spec.instrument.items.length, 5);
 });
+
+test("the web-action study example in the README validates", () => {
+  const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("### A web-action study"));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(yaml, "no yaml block under ### A web-action study");
+  const { spec } = parseStudy(yaml, "README.md");
+  assert.equal(spec.instrument.webactions?.sessions, "sessions.jsonl");
+  assert.equal(spec.population, undefined);
+});
