@@ -1,4 +1,5 @@
-import { UserError } from "../errors/index.ts";
+import type { StagesSummary } from "../engine/index.ts";
+import { EXIT, UserError } from "../errors/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
 
 /** The run a command names, or the most recently updated one; errors list the runs that exist. */
@@ -15,4 +16,16 @@ export async function chooseRun(
   if (!run)
     throw new UserError(`no run "${runArg}" in ${dbFile} (runs: ${runs.map((r) => r.id).join(", ")})`);
   return run;
+}
+
+/** The exit code that tells how a run ended (see `populace run --help`). */
+export function runExitCode(
+  stoppedBy: StagesSummary["stoppedBy"],
+  counts: { failed: number; pending: number },
+): number {
+  if (stoppedBy === "budget") return EXIT.budget;
+  if (stoppedBy === "unavailable") return EXIT.providerUnavailable;
+  if (stoppedBy === "interrupt") return EXIT.interrupted;
+  if (counts.failed > 0) return EXIT.someFailed;
+  return counts.pending > 0 ? EXIT.interrupted : EXIT.ok;
 }

@@ -4,7 +4,7 @@ import { type Session, writeSessions } from "../webactions/index.ts";
 import { type FineTuneExample, writeExamples } from "./chat.ts";
 import { besideFile, type Split, splitIds, writeJson } from "./split.ts";
 import { surveyExamples } from "./survey.ts";
-import { type WebExportOptions, webExamples } from "./web.ts";
+import { type RationaleCounts, rationaleCounts, type WebExportOptions, webExamples } from "./web.ts";
 
 export interface SplitOptions {
   out: string;
@@ -18,6 +18,11 @@ export interface SplitFile extends Split {
   examples: { train: number; test: number };
   /** Web sessions per side (web exports only). */
   sessions?: { train: number; test: number };
+  /**
+   * Web exports: the training file's trained turns by where their reasoning comes from: the
+   * shopper's own rationale, a synthesized one (`webactions reason`), or none (also --no-reasoning).
+   */
+  rationales?: RationaleCounts;
   /** Survey exports: the attribute columns the profiles were made of (all when absent). */
   profile_columns?: string[];
 }
@@ -56,6 +61,7 @@ export function exportWebFineTune(
     files: { train: options.out, ...(testSessions.length > 0 ? { test_sessions: testPath } : {}) },
     examples: { train: train.length, test: testSessions.reduce((n, s) => n + s.steps.length, 0) },
     sessions: { train: trainSessions.length, test: testSessions.length },
+    rationales: rationaleCounts(trainSessions, options.reasoning ?? true),
   };
   const splitPath = besideFile(options.out, ".split.json");
   writeJson(splitPath, file);

@@ -30,4 +30,11 @@ export {
 } from "./jobs.ts";
 export { besideFile, type Split, splitIds } from "./split.ts";
 export { respondentAgent, type SurveyExport, type SurveyExportOptions, surveyExamples } from "./survey.ts";
-export { type WebExportOptions, webExamples } from "./web.ts";
+export { type RationaleCounts, rationaleCounts, type WebExportOptions, webExamples } from "./web.ts";
+export {
+  runWebBeforeAfter,
+  type WebBeforeAfterOptions,
+  type WebBeforeAfterResult,
+  type WebModelSide,
+  webBeforeAfterReport,
+} from "./web-before-after.ts";

@@ -2,6 +2,8 @@ import {
   assistantTurn,
   type NextActionOptions,
   nextActionMessages,
+  type RationaleSource,
+  rationaleOf,
   type Session,
 } from "../webactions/index.ts";
 import type { FineTuneExample, FineTuneMessage } from "./chat.ts";
@@ -14,10 +16,14 @@ export interface WebExportOptions {
   historyPages?: number;
 }
 
+/** Trained turns by where their rationale came from: the shopper, a model (synthesized), or none. */
+export type RationaleCounts = Record<RationaleSource | "none", number>;
+
 /**
  * One example per step of each session: the next-action prompt for that step (system prompt,
  * earlier pages and actions as context, `weight: 0`), then the step's own reasoning and action as
  * the one trained assistant turn. The prompt is the same one the model later gets at test time.
+ * A step's reasoning is the shopper's rationale when there is one, else a synthesized one.
  */
 export function webExamples(sessions: readonly Session[], options: WebExportOptions = {}): FineTuneExample[] {
   const withReasoning = options.reasoning ?? true;
@@ -35,11 +41,20 @@ export function webExamples(sessions: readonly Session[], options: WebExportOpti
       const step = s.steps[t];
       messages.push({
         role: "assistant",
-        content: assistantTurn(step.action, step.reasoning, withReasoning),
+        content: assistantTurn(step.action, rationaleOf(step)?.text, withReasoning),
         weight: 1,
       });
       out.push({ messages });
     }
   }
   return out;
+}
+
+/** Where the rationales of the trained turns come from (all "none" without reasoning). */
+export function rationaleCounts(sessions: readonly Session[], reasoning = true): RationaleCounts {
+  const counts: RationaleCounts = { human: 0, synthesized: 0, none: 0 };
+  for (const s of sessions) {
+    for (const step of s.steps) counts[(reasoning && rationaleOf(step)?.source) || "none"]++;
+  }
+  return counts;
 }

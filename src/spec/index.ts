@@ -8,4 +8,5 @@ export {
   type StudySpec,
   studyJsonSchema,
   studySchema,
+  type WebActionsSpec,
 } from "./schema.ts";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { id } from "./common.ts";
 import { LIMITS } from "./limits.ts";
+import { webActionsSchema } from "./webactions.ts";
 
 /** What the simulated people are asked (DESIGN section 4). */
 
@@ -89,10 +90,12 @@ export const instrumentSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("sequential flow: show closed items' options in a random order per person (seeded, stored)"),
+  // At least one for surveys, none for web actions: checkInstrumentKind.
   items: z
     .array(itemSchema)
-    .min(1, "list at least one item")
-    .max(LIMITS.items, `at most ${LIMITS.items.toLocaleString("en-US")} items (the limit on a study's size)`),
+    .max(LIMITS.items, `at most ${LIMITS.items.toLocaleString("en-US")} items (the limit on a study's size)`)
+    .default([]),
+  webactions: webActionsSchema.optional(),
   items_per_call: z
     .int()
     .positive()

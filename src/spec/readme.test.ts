@@ -19,7 +19,7 @@ test("the study spec example in the README validates", () => {
 test("the shipped example study validates", () => {
   const text = readFileSync(`${projectRoot}/examples/quick.yaml`, "utf8");
   const { spec } = parseStudy(text, "examples/quick.yaml");
-  assert.equal(spec.population.source, "agent-bank");
+  assert.equal(spec.population?.source, "agent-bank");
   assert.equal(spec.instrument.items.length, 5);
 });
 
@@ -29,6 +29,16 @@ test("the interviews population example in the README validates", () => {
   const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(yaml, "no yaml block under ### Interviews and conditioning");
   const { spec } = parseStudy(`name: x\n${yaml}instrument: { items: [{ gss: cappun }] }\n`, "README.md");
-  assert.equal(spec.population.source, "interviews");
-  assert.deepEqual(spec.population.interview, { keep: 0.2, seed: 1 });
+  assert.equal(spec.population?.source, "interviews");
+  assert.deepEqual(spec.population?.interview, { keep: 0.2, seed: 1 });
+});
+
+test("the web-action study example in the README validates", () => {
+  const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("### A web-action study"));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(yaml, "no yaml block under ### A web-action study");
+  const { spec } = parseStudy(yaml, "README.md");
+  assert.equal(spec.instrument.webactions?.sessions, "sessions.jsonl");
+  assert.equal(spec.population, undefined);
 });

@@ -7,10 +7,12 @@ import { instrumentSchema } from "./instrument.ts";
 import { answersProblem } from "./limits.ts";
 import { modelSchema } from "./model.ts";
 import { populationSchema } from "./population.ts";
+import { checkInstrumentKind } from "./webactions.ts";
 
 export type { CalibrationSpec } from "./calibration.ts";
 export type { ItemSpec } from "./instrument.ts";
 export type { PopulationSpec } from "./population.ts";
+export type { WebActionsSpec } from "./webactions.ts";
 
 /**
  * The study spec (DESIGN section 1). One zod schema is the single source of truth: it validates
@@ -28,7 +30,7 @@ export const studySchema = z
     name: id,
     description: z.string().optional(),
     seed: z.union([z.int(), z.string()]).default(1),
-    population: populationSchema,
+    population: populationSchema.optional(),
     instrument: instrumentSchema,
     design: designSchema.default({ arms: [{ name: "control", text: "" }], replicates: 1 }),
     model: modelSchema.default({
@@ -76,11 +78,16 @@ export const studySchema = z
         message: "distribution mode reads one question's option probabilities per call: use 1",
       });
     }
+    checkInstrumentKind(study, ctx);
     checkFlow(study, ctx);
     if (study.calibration) checkCalibration(study, ctx);
     // A CSV population without n is counted when it is read (the run checks it again then).
     const population = study.population;
-    const agents = population.source === "personas" ? population.personas.length : population.n;
+    const agents = !population
+      ? undefined
+      : population.source === "personas"
+        ? population.personas.length
+        : population.n;
     const tooMany =
       agents === undefined
         ? undefined

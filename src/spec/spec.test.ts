@@ -108,7 +108,8 @@ model: {mode: distribution}
 
 test("the JSON Schema describes the input format", () => {
   const schema = studyJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-  assert.deepEqual(schema.required.sort(), ["instrument", "name", "population"]);
+  // population is required for surveys only (a web-action study's people are its shoppers).
+  assert.deepEqual(schema.required.sort(), ["instrument", "name"]);
   assert.ok(schema.properties.population && schema.properties.design && schema.properties.budget);
   assert.match(JSON.stringify(schema), /"agent-bank"/);
 });
@@ -121,7 +122,7 @@ test("conditioning: an interviews source with its options; mismatches are proble
     ),
     "s.yaml",
   );
-  const p = interviews.spec.population;
+  const p = interviews.spec.population!;
   assert.equal(p.source, "interviews");
   if (p.source === "interviews") {
     assert.equal(p.format, "auto");

@@ -1,3 +1,4 @@
+import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
 import type { LanguageModel } from "../llm/types.ts";
 import { answersProblem, formatPath, type LoadedStudy, SpecError, type SpecProblem } from "../spec/index.ts";
@@ -112,6 +113,8 @@ export function validateStudy(study: LoadedStudy, opts: { dataDir: string; model
   const spec = study.spec;
   const questions = resolveQuestions(spec.instrument.items, opts.dataDir, study);
   checkConfirmatoryPlan(study, questions);
+  if (!spec.population)
+    throw new UserError("required: where the simulated people come from", { where: "population" });
   const agents = buildPopulation(spec.population, {
     dataDir: opts.dataDir,
     specFile: study.file,

@@ -1,7 +1,7 @@
 import type { JobList } from "../designs/index.ts";
 import { promptTokens, RequestBuilder, type RequestSettings } from "../engine/index.ts";
 import { questionRequest, systemPrompt } from "../llm/index.ts";
-import type { Usage } from "../llm/types.ts";
+import type { ModelRequest, Usage } from "../llm/types.ts";
 
 export interface Estimate {
   jobs: number;
@@ -31,25 +31,7 @@ export function estimateRun(
   price: (usage: Usage) => number | null,
   sequential: boolean,
 ): Estimate {
-  const estimate: Estimate = {
-    jobs: pending.length,
-    calls: 0,
-    inputTokens: 0,
-    maxOutputTokens: 0,
-    maxCostUsd: 0,
-  };
-  const add = (input: number, output: number) => {
-    estimate.calls++;
-    estimate.inputTokens += input;
-    estimate.maxOutputTokens += output;
-    const cost = price({
-      inputTokens: input,
-      cachedInputTokens: 0,
-      outputTokens: output,
-      reasoningTokens: 0,
-    });
-    estimate.maxCostUsd = cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
-  };
+  const { estimate, add } = tally(pending.length, price);
   const requests = new RequestBuilder(settings);
   // One question's prompt part per item, the same for everyone (the arm's text is on turn one only).
   const turnTokens = new Map<string, { input: number; output: number }>();
@@ -87,5 +69,45 @@ export function estimateRun(
     }
   }
   if (sequential) estimate.upperBound = true;
+  return estimate;
+}
+
+/** An empty estimate of `jobs` jobs, and how to add one call's tokens to it. */
+function tally(jobs: number, price: (usage: Usage) => number | null) {
+  const estimate: Estimate = { jobs, calls: 0, inputTokens: 0, maxOutputTokens: 0, maxCostUsd: 0 };
+  const add = (input: number, output: number) => {
+    estimate.calls++;
+    estimate.inputTokens += input;
+    estimate.maxOutputTokens += output;
+    const cost = price({
+      inputTokens: input,
+      cachedInputTokens: 0,
+      outputTokens: output,
+      reasoningTokens: 0,
+    });
+    estimate.maxCostUsd = cost === null || estimate.maxCostUsd === null ? null : estimate.maxCostUsd + cost;
+  };
+  return { estimate, add };
+}
+
+/**
+ * The estimate of episodes whose requests are known in advance (the web-action task: each turn's
+ * request is built from the session alone), counting tool definitions with the prompt.
+ */
+export function estimateRequests(
+  pending: JobList,
+  requestsOf: (job: ReturnType<JobList["slice"]>[number]) => ModelRequest[],
+  price: (usage: Usage) => number | null,
+  defaultMaxOutput: number,
+): Estimate {
+  const { estimate, add } = tally(pending.length, price);
+  for (let start = 0; start < pending.length; start += SLICE) {
+    for (const job of pending.slice(start, start + SLICE)) {
+      for (const request of requestsOf(job)) {
+        const tools = request.tools ? Math.ceil(JSON.stringify(request.tools).length / 4) : 0;
+        add(promptTokens(request) + tools, request.maxOutputTokens ?? defaultMaxOutput);
+      }
+    }
+  }
   return estimate;
 }

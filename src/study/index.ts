@@ -3,6 +3,13 @@ export { type FailureGroup, failureSummary } from "./failures.ts";
 export { resolveQuestions } from "./items.ts";
 export { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";
 export { buildPopulation, populationNotes } from "./population.ts";
+export {
+  DEFAULT_REASON_TOKENS,
+  REASON_MODE,
+  type ReasonOptions,
+  type ReasonResult,
+  synthesizeReasoning,
+} from "./reason.ts";
 export { buildStudyReport, type StudyReport } from "./report.ts";
 export { studyReportDoc } from "./report-page.ts";
 export { studyReportText } from "./report-text.ts";

@@ -2,31 +2,22 @@ import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import type { Agent } from "../agents/index.ts";
 import { profileText } from "../agents/index.ts";
-import { jobSeed, Plan } from "../designs/index.ts";
-import {
-  Budget,
-  type ModelEntry,
-  type Progress,
-  RateLimiter,
-  type RequestSettings,
-  type RetryPolicy,
-  runStages,
-  type StagesSummary,
-} from "../engine/index.ts";
+import { jobSeed } from "../designs/index.ts";
+import type { Progress, RequestSettings, RetryPolicy, StagesSummary } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
-import { costOf, loadPriceTable, missingPriceNote } from "../llm/index.ts";
-import type { LanguageModel, Usage } from "../llm/types.ts";
+import type { LanguageModel } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
-import type { RunRecord, RunStatus, Store } from "../store/types.ts";
+import type { RunRecord, Store } from "../store/types.ts";
+import { loadWebActionsTask, nextActionRequests, shopperAgents } from "../webactions/index.ts";
 import { checkStudyAgainstModel } from "./check.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
-import { type Estimate, estimateRun } from "./estimate.ts";
+import { type Estimate, estimateRequests, estimateRun } from "./estimate.ts";
+import { executeStages, modelPricing } from "./execute.ts";
 import { resolveQuestions } from "./items.ts";
-import { claimRunFor } from "./lock.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation, populationNotes } from "./population.ts";
-import { studyPlan, studyStages } from "./stages.ts";
+import { studyPlan, studyStages, webActionsSeed } from "./stages.ts";
 
 export type { Estimate };
 
@@ -60,6 +51,8 @@ export interface RunStudyOptions {
   /** Agents and questions already built (the demo builds them itself). */
   agents?: Agent[];
   questions?: Question[];
+  /** Web-action studies: only these shoppers' sessions (e.g. a fine-tuning split's test users). */
+  users?: string[];
 }
 
 export interface RunStudyResult {
@@ -83,11 +76,14 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const given = typeof options.store === "function" ? null : options.store;
   const spec = study.spec;
   const notes: string[] = [];
+  // A web-action study's people are its sessions' shoppers, and its test cases their steps.
+  const web = spec.instrument.webactions
+    ? loadWebActionsTask(spec.instrument.webactions, study.file, options.users)
+    : undefined;
+  if (web?.unscored) notes.push(`${web.unscored} sessions have a single step: nothing to predict in them`);
   const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir, study);
   checkConfirmatoryPlan(study, questions);
-  const agents =
-    options.agents ??
-    buildPopulation(spec.population, { dataDir: options.dataDir, specFile: study.file, seed: spec.seed });
+  const agents = options.agents ?? (web ? shopperAgents(web) : populationOf(study, options.dataDir));
   notes.push(...populationNotes(agents));
   const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
   const model =
@@ -98,23 +94,27 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
       timeoutMs: spec.model.timeout_ms,
       dryRun: options.dryRun,
     });
-  const mode = spec.model.mode;
-  checkStudyAgainstModel(study, questions, model, agents.length);
-  const plan = studyPlan(spec, agents, questions);
-
-  const table = loadPriceTable(options.pricesFile);
-  const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
-  const price = (usage: Usage): number | null => (model.kind === "llm" ? costOf(model.id, usage, table) : 0);
-  const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
-  if (!options.dryRun && budgetUsd !== undefined && priceNote) {
+  if (web && model.kind === "baseline") {
     throw new UserError(
-      `${priceNote}: cannot enforce the budget; add the model to a price table (--prices FILE)`,
+      `${model.id} answers survey items from real human data; a web-action study needs a language model (--model)`,
     );
   }
+  const mode = spec.model.mode;
+  // Surveys: the items, the people and the model checked together (a web-action study's sessions
+  // were checked as they were read).
+  if (!web) checkStudyAgainstModel(study, questions, model, agents.length);
+  const plan = studyPlan(spec, agents, questions, web);
+
+  const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
+  const { price, note: priceNote } = modelPricing(
+    model,
+    options.pricesFile,
+    options.dryRun ? undefined : budgetUsd,
+  );
   if (priceNote && !options.dryRun) notes.push(priceNote);
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
-  const runId = runIdOf(study, model, mode, agents, profiles, questions, options.newRun);
+  const runId = runIdOf(study, model, mode, agents, profiles, questions, web?.digest ?? "", options.newRun);
   // How each job becomes a model call: the same for the dry run's estimate and for the run.
   const settings: RequestSettings = {
     model,
@@ -126,7 +126,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     temperature: spec.model.temperature,
     maxOutputTokens: spec.model.max_output_tokens,
   };
-  const jobs = new Plan(plan.input);
+  const jobs = plan.jobs;
   const now = new Date().toISOString();
   const record: RunRecord = {
     id: runId,
@@ -145,7 +145,15 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     // Read-only: an existing run's pending jobs, else the whole plan; nothing is saved.
     const existing = given ? await given.getRun(runId) : undefined;
     const pending = existing && given ? await given.jobs(runId, "pending") : jobs;
-    const estimate = estimateRun(pending, settings, price, plan.flow !== undefined);
+    const webSettings = plan.web;
+    const estimate = webSettings
+      ? estimateRequests(
+          pending,
+          (job) => nextActionRequests(webSettings, job, webActionsSeed(spec, job)),
+          price,
+          spec.model.max_output_tokens,
+        )
+      : estimateRun(pending, settings, price, plan.flow !== undefined);
     if (priceNote) estimate.priceNote = priceNote;
     return {
       run: existing ?? record,
@@ -160,73 +168,39 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const store = typeof options.store === "function" ? options.store() : options.store;
   if (!store) throw new Error("internal error: a run needs a store");
 
-  await store.saveStudy({ id: study.version, name: spec.name, spec, createdAt: now });
-  const { run, resumed } = await store.openRun(record);
-  const claim = await claimRunFor(store, run.id);
-  if (claim.note) notes.push(claim.note);
-  try {
-    // Saved alongside the run (a store may do that on another thread); awaited before returning.
-    const agentsSaved = store.saveAgents(
-      study.version,
-      agents.map((a) => ({
-        agentId: a.id,
-        source: a.source,
-        attributes: a.attributes,
-        profile: profiles.get(a.id)!.profile,
-      })),
-    );
-    agentsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
-    const spent = await store.spending(run.id);
-    const limiter = new RateLimiter();
-    limiter.configure(model.bucket, {
-      rpm: options.rpm ?? spec.model.rpm,
-      tpm: options.tpm ?? spec.model.tpm,
-    });
-    await store.setRunStatus(run.id, "running");
-    const entry: ModelEntry = { model, price };
-    const stop = options.stop ? AbortSignal.any([options.stop, claim.lost]) : claim.lost;
-    const summary = await runStages(
-      {
-        runId: run.id,
-        store,
-        model: entry,
-        concurrency: options.concurrency ?? defaultConcurrency(model),
-        limiter,
-        budget: new Budget({
-          capUsd: budgetUsd,
-          capCalls: spec.budget?.calls,
-          spentUsd: spent.usd,
-          calls: spent.calls,
-        }),
-        retry: options.retry,
-        retryFailed: options.retryFailed,
-        stop,
-        abort: options.abort,
-        onProgress: options.onProgress,
-      },
-      studyStages(run.id, spec, plan, settings, entry),
-      { resumed, retryFailed: options.retryFailed },
-    );
-    await agentsSaved;
-    if (claim.lost.aborted) {
-      notes.push("another process took this run over (this one had stopped sending heartbeats)");
-    }
-    const leftPending = summary.stoppedBy === null ? (await store.jobCounts(run.id)).pending : 1;
-    const status: RunStatus =
-      leftPending === 0 ? "completed" : summary.stoppedBy === "budget" ? "budget_exhausted" : "interrupted";
-    await store.setRunStatus(run.id, status);
-    return {
-      run: { ...run, status },
-      resumed,
-      model,
-      totalJobs: summary.planned,
-      alreadyDone: summary.alreadyDone,
-      summary,
-      notes,
-    };
-  } finally {
-    await claim.release();
-  }
+  const done = await executeStages({
+    store,
+    study: { id: study.version, name: spec.name, spec, createdAt: now },
+    record,
+    agents: agents.map((a) => ({
+      agentId: a.id,
+      source: a.source,
+      attributes: a.attributes,
+      profile: profiles.get(a.id)!.profile,
+    })),
+    model,
+    price,
+    stages: (id, entry) => studyStages(id, spec, plan, settings, entry),
+    rpm: options.rpm ?? spec.model.rpm,
+    tpm: options.tpm ?? spec.model.tpm,
+    budgetUsd,
+    budgetCalls: spec.budget?.calls,
+    concurrency: options.concurrency,
+    retry: options.retry,
+    retryFailed: options.retryFailed,
+    stop: options.stop,
+    abort: options.abort,
+    onProgress: options.onProgress,
+  });
+  return {
+    run: done.run,
+    resumed: done.resumed,
+    model,
+    totalJobs: done.summary.planned,
+    alreadyDone: done.summary.alreadyDone,
+    summary: done.summary,
+    notes: [...notes, ...done.notes],
+  };
 }
 
 /**
@@ -241,15 +215,22 @@ function runIdOf(
   agents: readonly Agent[],
   profiles: ReadonlyMap<string, { profile: string }>,
   questions: readonly Question[],
+  /** What else the run reads (a web-action study's sessions), as a digest; "" for none. */
+  data: string,
   newRun?: boolean,
 ): string {
   const inputs = createHash("sha256").update(JSON.stringify([study.version, model.id, mode]));
   for (const a of agents) inputs.update(`\u0000${a.id}\u0000${profiles.get(a.id)!.profile}`);
   inputs.update(`\u0000${JSON.stringify(questions)}`);
+  // Surveys read nothing else: their run ids stay what they were.
+  if (data) inputs.update(`\u0000${data}`);
   const runKey = inputs.digest("hex").slice(0, 8);
   return `${study.spec.name}-${runKey}${newRun ? `-${Date.now().toString(36)}` : ""}`;
 }
 
-function defaultConcurrency(model: LanguageModel): number {
-  return model.kind === "llm" ? 8 : 64;
+function populationOf(study: LoadedStudy, dataDir: string): Agent[] {
+  const { spec } = study;
+  if (!spec.population)
+    throw new UserError("required: where the simulated people come from", { where: "population" });
+  return buildPopulation(spec.population, { dataDir, specFile: study.file, seed: spec.seed });
 }

@@ -1,5 +1,12 @@
 import type { Agent } from "../agents/index.ts";
-import { assignArms, jobSeed, Plan, type PlanInput } from "../designs/index.ts";
+import {
+  assignArms,
+  type JobList,
+  jobSeed,
+  Plan,
+  type PlanInput,
+  type PlannedJob,
+} from "../designs/index.ts";
 import {
   BatchRunner,
   EpisodeRunner,
@@ -14,6 +21,12 @@ import type { FlowItem } from "../instruments/flow.ts";
 import type { Question } from "../instruments/types.ts";
 import type { ItemSpec, StudySpec } from "../spec/index.ts";
 import { surveyProgram } from "../survey/index.ts";
+import {
+  type WebActionsSettings,
+  type WebActionsTask,
+  webActionsJobs,
+  webActionsProgram,
+} from "../webactions/index.ts";
 
 /** The episode name of a sequential survey's jobs (`AGENT/survey/ARM/rN`). */
 export const SURVEY_EPISODE = "survey";
@@ -22,6 +35,9 @@ export interface StudyPlan {
   input: PlanInput;
   /** Flow items of a sequential survey; absent for batch flow. */
   flow?: FlowItem[];
+  /** A web-action study's sessions and prompt (its jobs are the sessions, not items × people). */
+  web?: WebActionsSettings;
+  jobs: JobList;
 }
 
 /**
@@ -33,6 +49,7 @@ export function studyPlan(
   spec: StudySpec,
   agents: readonly Agent[],
   questions: readonly Question[],
+  web?: WebActionsTask,
 ): StudyPlan {
   const arms = spec.design.arms.map((a) => a.name);
   const input: PlanInput = {
@@ -45,9 +62,28 @@ export function studyPlan(
   if (spec.design.assignment === "between") {
     input.assignment = assignArms({ agents, arms, blockOn: spec.design.block_on, seed: spec.seed }).arms;
   }
-  if (spec.instrument.flow !== "sequential") return { input };
+  if (web) {
+    const armOf = input.assignment && new Map(agents.map((a, i) => [a.id, input.assignment![i]]));
+    const settings: WebActionsSettings = {
+      task: web,
+      arms: new Map(spec.design.arms.map((a) => [a.name, a.text])),
+      temperature: spec.model.temperature,
+      maxOutputTokens: spec.model.max_output_tokens,
+    };
+    return {
+      input,
+      web: settings,
+      jobs: webActionsJobs(web, { arms, replicates: spec.design.replicates, armOf }),
+    };
+  }
+  if (spec.instrument.flow !== "sequential") return { input, jobs: new Plan(input) };
   input.episode = SURVEY_EPISODE;
-  return { input, flow: flowItems(spec, questions) };
+  return { input, flow: flowItems(spec, questions), jobs: new Plan(input) };
+}
+
+/** A web-action job's model seed: per session (a shopper's sessions differ) and replicate. */
+export function webActionsSeed(spec: StudySpec, job: PlannedJob): number {
+  return jobSeed(spec.seed, `${job.agentId}/${String(job.inputs?.session)}`, job.replicate);
 }
 
 /** The sequential survey's items with their rules; a GSS item's options are known only now, so conditions on them are checked here. */
@@ -78,7 +114,10 @@ function flowItems(spec: StudySpec, questions: readonly Question[]): FlowItem[] 
   });
 }
 
-/** The run's stages: today one, the survey (batch calls or a sequential episode per person). */
+/**
+ * The run's stages: today one, the survey (batch calls or a sequential episode per person) or the
+ * web-action task (an episode per session).
+ */
 export function studyStages(
   runId: string,
   spec: StudySpec,
@@ -86,17 +125,24 @@ export function studyStages(
   settings: RequestSettings,
   entry: ModelEntry,
 ): Stage[] {
-  const jobs = new Plan(plan.input);
+  const jobs = plan.jobs;
+  if (plan.web) {
+    const runner = new EpisodeRunner({
+      runId,
+      model: entry,
+      participants: participantsOf(settings),
+      seedFor: (job) => webActionsSeed(spec, job),
+      program: webActionsProgram(plan.web),
+    });
+    return [{ name: "webactions", plan: () => jobs, runner }];
+  }
   if (!plan.flow) {
     return [{ name: "answers", plan: () => jobs, runner: new BatchRunner(runId, settings, entry) }];
   }
-  const participants = new Map<string, Participant>();
-  for (const [id, a] of settings.agents)
-    participants.set(id, { id, profile: a.profile, attributes: a.attributes });
   const runner = new EpisodeRunner({
     runId,
     model: entry,
-    participants,
+    participants: participantsOf(settings),
     seedFor: (job) => jobSeed(spec.seed, job.agentId, job.replicate),
     program: surveyProgram({
       items: plan.flow,
@@ -107,4 +153,11 @@ export function studyStages(
     }),
   });
   return [{ name: "survey", plan: () => jobs, runner }];
+}
+
+function participantsOf(settings: RequestSettings): Map<string, Participant> {
+  const participants = new Map<string, Participant>();
+  for (const [id, a] of settings.agents)
+    participants.set(id, { id, profile: a.profile, attributes: a.attributes });
+  return participants;
 }

@@ -19,6 +19,15 @@ export {
 export { readPersonas } from "./personas.ts";
 export { type Prediction, readPredictions, writePredictions } from "./predictions.ts";
 export {
+  jobSession,
+  nextActionRequest,
+  nextActionRequests,
+  nextActionTurn,
+  repairNextAction,
+  type WebActionsSettings,
+  webActionsProgram,
+} from "./program.ts";
+export {
   assistantTurn,
   checkNextAction,
   type NextActionCheck,
@@ -28,13 +37,48 @@ export {
   nextActionSchema,
   nextActionTool,
   type PromptMessage,
+  SCHEMA_NAME,
 } from "./prompt.ts";
+export {
+  checkReason,
+  DEFAULT_REASON_EXAMPLES,
+  MAX_REASON_CHARS,
+  REASON_SCHEMA,
+  type ReasonExample,
+  type ReasonSettings,
+  readReasonExamples,
+  reasonJobs,
+  reasonMessages,
+  reasonProgram,
+  reasonRequest,
+  stepsToReason,
+  withSynthesizedReasons,
+} from "./reason.ts";
 export { webActionsReport } from "./report.ts";
+export {
+  checkRunSessions,
+  type PredictionSet,
+  pickSet,
+  type RunPredictions,
+  runPredictions,
+} from "./results.ts";
+export {
+  buildWebActionsReport,
+  isMockModel,
+  MOCK_NOTE,
+  type RunScores,
+  type ScoredSet,
+  scoreWebActionsRun,
+  type WebActionsRunReport,
+  webActionsRunDoc,
+} from "./run-report.ts";
 export {
   ACTION_TYPES,
   type ActionType,
   actionSchema,
   parseSession,
+  type RationaleSource,
+  rationaleOf,
   readSessions,
   type Session,
   type SessionFile,
@@ -50,3 +94,14 @@ export {
   simplifyHtml,
   slug,
 } from "./simplify.ts";
+export {
+  itemStep,
+  loadWebActionsTask,
+  type SessionInputs,
+  sessionSha,
+  shopperAgents,
+  stepItem,
+  type WebActionsDesign,
+  type WebActionsTask,
+  webActionsJobs,
+} from "./task.ts";

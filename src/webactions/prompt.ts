@@ -5,7 +5,7 @@
  * answer check, whose problems can go verbatim into a repair prompt.
  */
 import { type ContextElement, contextElements } from "./elements.ts";
-import { ACTION_TYPES, type Session, type WebAction } from "./session.ts";
+import { ACTION_TYPES, rationaleOf, type Session, type WebAction } from "./session.ts";
 
 export interface NextActionOptions {
   /** Show and ask for reasoning (default true); false is the paper's "w/o reasoning" ablation. */
@@ -74,7 +74,8 @@ function pageTurn(context: string, current: boolean): string {
 
 /**
  * The conversation for predicting step `step` of a session: the instructions (with the persona),
- * then each earlier page and what the shopper did, then the current page.
+ * then each earlier page and what the shopper did (with their rationale, or a synthesized one),
+ * then the current page.
  */
 export function nextActionMessages(
   session: Session,
@@ -98,7 +99,11 @@ export function nextActionMessages(
       role: "user",
       content: full ? pageTurn(s.context, false) : "Page: (an earlier page, not shown)",
     });
-    messages.push({ role: "assistant", content: assistantTurn(s.action, s.reasoning, withReasoning) });
+    // The shopper's own rationale when there is one, else a synthesized one (never both).
+    messages.push({
+      role: "assistant",
+      content: assistantTurn(s.action, rationaleOf(s)?.text, withReasoning),
+    });
   }
   messages.push({ role: "user", content: pageTurn(session.steps[step].context, true) });
   return messages;

@@ -25,8 +25,21 @@ export interface WebAction {
 export interface SessionStep {
   context: string;
   action: WebAction;
-  /** The shopper's (or a synthesized) first-person reason for the action. */
+  /** The shopper's own first-person reason for the action (a think-aloud rationale). */
   reasoning?: string;
+  /** A reason a model wrote for the action (`populace webactions reason`); never replaces `reasoning`. */
+  synthesized_reasoning?: string;
+}
+
+export type RationaleSource = "human" | "synthesized";
+
+/** The step's rationale: the shopper's own when there is one, else a synthesized one. */
+export function rationaleOf(step: SessionStep): { text: string; source: RationaleSource } | undefined {
+  const human = step.reasoning?.trim();
+  if (human) return { text: human, source: "human" };
+  const synthesized = step.synthesized_reasoning?.trim();
+  if (synthesized) return { text: synthesized, source: "synthesized" };
+  return undefined;
 }
 
 export interface Session {
@@ -71,7 +84,12 @@ export const actionSchema = z
   });
 
 const stepSchema = z
-  .object({ context: z.string(), action: actionSchema, reasoning: z.string().optional() })
+  .object({
+    context: z.string(),
+    action: actionSchema,
+    reasoning: z.string().optional(),
+    synthesized_reasoning: z.string().optional(),
+  })
   .strict();
 
 export const sessionSchema = z

@@ -4,10 +4,18 @@ import { loadAnswers } from "../../analysis/fidelity/index.ts";
 import { parseFormula } from "../../analysis/regression/index.ts";
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { type BeforeAfterResult, beforeAfterReport, runBeforeAfter } from "../../finetune/index.ts";
+import {
+  type BeforeAfterResult,
+  beforeAfterReport,
+  runBeforeAfter,
+  runWebBeforeAfter,
+  type WebBeforeAfterResult,
+  webBeforeAfterReport,
+} from "../../finetune/index.ts";
 import { loadStudy } from "../../spec/index.ts";
 import { openStore } from "../../store/index.ts";
 import { resolveQuestions } from "../../study/index.ts";
+import { ACTION_KINDS } from "../../webactions/index.ts";
 import { commandGroup } from "../group.ts";
 import { coherencePairs, intFlag, positiveInt, positiveNumber } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
@@ -16,7 +24,7 @@ import { interruptSignals } from "../signals.ts";
 interface CompareFlags extends ReportFlags {
   base: string;
   tuned: string;
-  human: string;
+  human?: string;
   split?: string;
   by?: string;
   minGroup: string;
@@ -30,7 +38,13 @@ interface CompareFlags extends ReportFlags {
   concurrency?: number;
 }
 
-function readSplit(path: string): { test: string[]; profile_columns?: string[] } {
+interface SplitRead {
+  by?: string;
+  test: string[];
+  profile_columns?: string[];
+}
+
+function readSplit(path: string): SplitRead {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, "utf8"));
@@ -46,7 +60,7 @@ function readSplit(path: string): { test: string[]; profile_columns?: string[] }
       where: `${path}: test`,
     });
   }
-  return data as { test: string[]; profile_columns?: string[] };
+  return data as SplitRead;
 }
 
 const show = (x: number | null | undefined) => (x === null || x === undefined ? "—" : x.toFixed(3));
@@ -73,12 +87,34 @@ function summary(r: BeforeAfterResult): string {
   return lines.join("\n");
 }
 
+function webSummary(r: WebBeforeAfterResult): string {
+  const lines = [
+    `${r.study}: ${r.n_sessions} sessions of ${r.n_users} shoppers, ${r.n_test_cases} test cases; base ${r.base.model} (run ${r.base.run}) vs. tuned ${r.tuned.model} (run ${r.tuned.run})`,
+    `  ${"".padEnd(34)} ${"base".padStart(10)} ${"tuned".padStart(10)}`,
+  ];
+  const row = (name: string, f: (s: WebBeforeAfterResult["base"]) => string) =>
+    lines.push(`  ${name.padEnd(34)} ${f(r.base).padStart(10)} ${f(r.tuned).padStart(10)}`);
+  row("predictions (failed)", (s) => `${s.n_predictions} (${s.n_failed})`);
+  row("accuracy (mean over sessions)", (s) => show(s.accuracy));
+  row("accuracy (over test cases)", (s) => show(s.accuracy_micro));
+  row("outcome F1 purchase", (s) => show(s.outcome_f1_purchase));
+  row("outcome F1 terminate", (s) => show(s.outcome_f1_terminate));
+  row("outcome F1 macro", (s) => show(s.outcome_f1_macro));
+  lines.push(
+    `action kinds, shoppers / base / tuned: ${ACTION_KINDS.map(
+      (k) =>
+        `${k} ${(r.human_distribution[k] * 100).toFixed(1)}% / ${(r.base.distribution[k] * 100).toFixed(1)}% / ${(r.tuned.distribution[k] * 100).toFixed(1)}%`,
+    ).join(", ")}`,
+  );
+  return lines.join("\n");
+}
+
 export function register(program: Command): void {
   withReportOptions(
     commandGroup(program, "finetune", "Fine-tuning on real behaviour: training files, jobs, before/after")
       .command("compare")
       .description(
-        "Run a survey study on the base and the tuned model and compare both with the same people's answers",
+        "Run a study on the base and the tuned model and compare both with real people: a survey with the same people's answers, a web-action study with the shoppers' actions",
       )
       .argument("<spec>", "study spec (YAML)")
       .requiredOption("--base <model>", "the base model id, e.g. openai:gpt-4o-mini-2024-07-18")
@@ -86,13 +122,13 @@ export function register(program: Command): void {
         "--tuned <model>",
         "the tuned model id, e.g. openai:ft:gpt-4o-mini-2024-07-18:org::abc123",
       )
-      .requiredOption(
+      .option(
         "--human <file>",
-        "the people's real answers: long CSV person_id,item,answer[,attributes…]",
+        "surveys: the people's real answers, long CSV person_id,item,answer[,attributes…] (web actions: the sessions are the truth)",
       )
       .option(
         "--split <file>",
-        "simulate the test persons of this split (from finetune export) instead of the study's population",
+        "only the test persons (surveys) or test users' sessions (web actions) of this split from finetune export",
       )
       .option("--by <cols>", "person attributes (from the human file) for subgroup alignment (DPD)")
       .option("--min-group <n>", "groups with fewer persons are left out of the DPD", "10")
@@ -120,15 +156,63 @@ export function register(program: Command): void {
     const study = loadStudy(specFile);
     const dataDir = resolveDataDir(flags.dataDir);
     const split = flags.split ? readSplit(flags.split) : undefined;
+    const web = study.spec.instrument.webactions !== undefined;
+    if (web) {
+      const surveyOnly = [
+        ["--human", flags.human],
+        ["--by", flags.by],
+        ["--formula", flags.formula],
+        ["--positive", flags.positive],
+        ["--coherence", flags.coherence.length ? "yes" : undefined],
+      ].find(([, v]) => v !== undefined);
+      if (surveyOnly) {
+        throw new UserError(`${surveyOnly[0]} is for survey studies; ${specFile} is a web-action study`);
+      }
+      if (split?.by !== undefined && split.by !== "user") {
+        throw new UserError(
+          `a web-action study needs a split by user (finetune export --sessions); this one is by ${split.by}`,
+          {
+            where: flags.split,
+          },
+        );
+      }
+    } else if (!flags.human) {
+      throw new UserError(
+        "--human is required for a survey study: the people's real answers to compare with",
+      );
+    }
     const store = openStore(flags.db);
     const signals = interruptSignals();
+    const run = {
+      budgetUsd: flags.budget,
+      concurrency: flags.concurrency,
+      stop: signals.stop,
+      abort: signals.abort,
+    };
     try {
+      if (web) {
+        const result = await runWebBeforeAfter({
+          study,
+          store,
+          dataDir,
+          users: split?.test,
+          models: { base: flags.base, tuned: flags.tuned },
+          run,
+        });
+        emitResult(
+          flags,
+          result,
+          (o) => webBeforeAfterReport(result, o.title),
+          () => webSummary(result),
+        );
+        return;
+      }
       const result = await runBeforeAfter({
         study,
         questions: resolveQuestions(study.spec.instrument.items, dataDir),
         store,
         dataDir,
-        human: loadAnswers(flags.human, "categorical", "human"),
+        human: loadAnswers(flags.human!, "categorical", "human"),
         persons: split?.test,
         profileColumns: split?.profile_columns,
         models: { base: flags.base, tuned: flags.tuned },
@@ -145,12 +229,7 @@ export function register(program: Command): void {
               positive: flags.positive,
             }
           : undefined,
-        run: {
-          budgetUsd: flags.budget,
-          concurrency: flags.concurrency,
-          stop: signals.stop,
-          abort: signals.abort,
-        },
+        run,
       });
       emitResult(
         flags,

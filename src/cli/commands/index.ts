@@ -23,6 +23,8 @@ import { register as schema } from "./schema.ts";
 import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
 import { register as webactionsImport } from "./webactions-import.ts";
+import { register as webactionsPredictions } from "./webactions-predictions.ts";
+import { register as webactionsReason } from "./webactions-reason.ts";
 import { register as webactionsScore } from "./webactions-score.ts";
 import { register as weight } from "./weight.ts";
 
@@ -46,7 +48,9 @@ export function registerCommands(program: Command): void {
     calibrate,
     plan,
     webactionsImport,
+    webactionsReason,
     webactionsScore,
+    webactionsPredictions,
     finetuneExport,
     finetuneLaunch,
     finetuneStatus,

@@ -6,7 +6,14 @@ import { ledgerEntry, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
 import { openStore, type RunRecord, type Store } from "../../store/index.ts";
-import { buildStudyReport, type StudyReport, studyReportDoc, studyReportText } from "../../study/index.ts";
+import {
+  buildStudyReport,
+  REASON_MODE,
+  type StudyReport,
+  studyReportDoc,
+  studyReportText,
+} from "../../study/index.ts";
+import { buildWebActionsReport, type WebActionsRunReport, webActionsRunDoc } from "../../webactions/index.ts";
 import { writeHtml } from "../output.ts";
 import { chooseRun } from "../runs.ts";
 import { withStore } from "../store.ts";
@@ -22,6 +29,12 @@ interface ReportFlags {
 
 /** The spec a run was made from, as stored with it. */
 async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise<StudySpec> {
+  if (run.mode === REASON_MODE) {
+    throw new UserError(
+      `run ${run.id} is a reasoning synthesis (populace webactions reason), not a study: its result is the sessions file it wrote; populace transcript ${run.id} shows its turns`,
+      { where: dbFile },
+    );
+  }
   const study = await store.getStudy(run.studyId);
   if (!study)
     throw new UserError(`run ${run.id}: its study ${run.studyId} is not in the database`, { where: dbFile });
@@ -35,6 +48,28 @@ async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise
     );
   }
   return parsed.data;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+
+/** A web-action run's summary: the score of each arm and replicate. */
+function webSummary(r: WebActionsRunReport): string {
+  const show = (x: number | null) => (x === null ? "—" : f3(x));
+  const lines = [
+    `study ${r.study.name}, run ${r.run.id} (${r.run.status}): web actions on ${r.sessions}`,
+    `model ${r.model.id}${r.model.note ? ` (${r.model.note})` : ""}`,
+    `sessions ${r.jobs.total}: ok ${r.jobs.ok}, failed ${r.jobs.failed}, pending ${r.jobs.pending}`,
+    `calls ${r.usage.calls}, tokens in ${r.usage.input_tokens} out ${r.usage.output_tokens}, cost ${
+      r.usage.cost_usd === null ? "unknown" : `$${r.usage.cost_usd.toFixed(4)}`
+    }`,
+  ];
+  for (const s of r.scores) {
+    lines.push(
+      `  ${s.arm} r${s.replicate}: ${s.n_test_cases} test cases, ${s.n_missing} missing; accuracy ${show(s.accuracy)}, ` +
+        `outcome F1 purchase ${show(s.outcome_f1_purchase)}, terminate ${show(s.outcome_f1_terminate)}, macro ${show(s.outcome_f1_macro)}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 export function register(program: Command): void {
@@ -56,10 +91,17 @@ export function register(program: Command): void {
     .action(async (runArg: string | undefined, flags: ReportFlags) => {
       await withStore(flags.db, { readOnly: true }, async (store) => {
         const run = await chooseRun(store, runArg, flags.db);
+        const spec = await storedSpec(store, run, flags.db);
+        if (spec.instrument.webactions) {
+          const web = await buildWebActionsReport({ store, run, spec, baseDir: run.specDir ?? undefined });
+          if (flags.html) writeHtml(flags.html, renderReport(webActionsRunDoc(web)));
+          process.stdout.write(flags.json ? `${JSON.stringify(web, null, 2)}\n` : webSummary(web));
+          return;
+        }
         const report = await buildStudyReport({
           store,
           run,
-          spec: await storedSpec(store, run, flags.db),
+          spec,
           baseDir: run.specDir ?? undefined,
           dataDir: resolveDataDir(flags.dataDir),
           humanData: flags.humanData,

@@ -7,6 +7,7 @@ import { databaseError, openStore, type Store } from "../../store/index.ts";
 import { failureSummary, type RunStudyResult, runStudy } from "../../study/index.ts";
 import { positiveInt, positiveNumber } from "../options.ts";
 import { progressView } from "../progress.ts";
+import { runExitCode } from "../runs.ts";
 import { interruptSignals } from "../signals.ts";
 
 export function register(program: Command): void {
@@ -106,18 +107,7 @@ async function report(result: RunStudyResult, store: Store | null, json: boolean
   const s = result.summary!;
   const counts = await store!.jobCounts(result.run.id);
   const failures = counts.failed > 0 ? failureSummary(await store!.failedJobs(result.run.id)) : [];
-  const code =
-    s.stoppedBy === "budget"
-      ? EXIT.budget
-      : s.stoppedBy === "unavailable"
-        ? EXIT.providerUnavailable
-        : s.stoppedBy === "interrupt"
-          ? EXIT.interrupted
-          : counts.failed > 0
-            ? EXIT.someFailed
-            : counts.pending > 0
-              ? EXIT.interrupted
-              : EXIT.ok;
+  const code = runExitCode(s.stoppedBy, counts);
   if (json) {
     out.write(
       `${JSON.stringify({
