@@ -2,6 +2,7 @@ export { pipedIds } from "./flow.ts";
 export type { ConditionSpec } from "./instrument.ts";
 export { formatPath, type LoadedStudy, loadStudy, parseStudy, SpecError, type SpecProblem } from "./load.ts";
 export {
+  type CommunitySpec,
   type ItemSpec,
   type PopulationSpec,
   type StudySpec,

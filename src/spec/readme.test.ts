@@ -19,6 +19,6 @@ test("the study spec example in the README validates", () => {
 test("the shipped example study validates", () => {
   const text = readFileSync(`${projectRoot}/examples/quick.yaml`, "utf8");
   const { spec } = parseStudy(text, "examples/quick.yaml");
-  assert.equal(spec.population.source, "agent-bank");
+  assert.equal(spec.population?.source, "agent-bank");
   assert.equal(spec.instrument.items.length, 5);
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type CalibrationSpec, calibrationSchema } from "./calibration.ts";
 import { id } from "./common.ts";
+import { checkCommunityStudy } from "./community.ts";
 import { designSchema } from "./design.ts";
 import { checkFlow } from "./flow.ts";
 import { instrumentSchema } from "./instrument.ts";
@@ -8,6 +9,7 @@ import { modelSchema } from "./model.ts";
 import { populationSchema } from "./population.ts";
 
 export type { CalibrationSpec } from "./calibration.ts";
+export type { CommunitySpec } from "./community.ts";
 export type { ItemSpec } from "./instrument.ts";
 export type { PopulationSpec } from "./population.ts";
 
@@ -27,7 +29,9 @@ export const studySchema = z
     name: id,
     description: z.string().optional(),
     seed: z.union([z.int(), z.string()]).default(1),
-    population: populationSchema,
+    population: populationSchema
+      .optional()
+      .describe("Who answers a survey (a community has seed personas instead)"),
     instrument: instrumentSchema,
     design: designSchema.default({ arms: [{ name: "control", text: "" }], replicates: 1 }),
     model: modelSchema.default({
@@ -76,6 +80,7 @@ export const studySchema = z
       });
     }
     checkFlow(study, ctx);
+    checkCommunityStudy(study, ctx);
     if (study.calibration) checkCalibration(study, ctx);
   });
 

@@ -1,3 +1,4 @@
+export { type BranchOptions, type BranchResult, branchCommunity, communityRun } from "./branch.ts";
 export { type FailureGroup, failureSummary } from "./failures.ts";
 export { resolveQuestions } from "./items.ts";
 export { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";

@@ -12,7 +12,9 @@ import { UserError } from "../errors/index.ts";
 import { optionsOf } from "../instruments/answers.ts";
 import type { FlowItem } from "../instruments/flow.ts";
 import type { Question } from "../instruments/types.ts";
+import { communityStages } from "../simulacra/index.ts";
 import type { ItemSpec, StudySpec } from "../spec/index.ts";
+import type { Store } from "../store/types.ts";
 import { surveyProgram } from "../survey/index.ts";
 
 /** The episode name of a sequential survey's jobs (`AGENT/survey/ARM/rN`). */
@@ -78,14 +80,26 @@ function flowItems(spec: StudySpec, questions: readonly Question[]): FlowItem[] 
   });
 }
 
-/** The run's stages: today one, the survey (batch calls or a sequential episode per person). */
+/** The run's stages: a survey's one (batch calls or a sequential episode per person), or a community's. */
 export function studyStages(
   runId: string,
   spec: StudySpec,
   plan: StudyPlan,
   settings: RequestSettings,
   entry: ModelEntry,
+  store: Store,
 ): Stage[] {
+  const community = spec.instrument.community;
+  if (community) {
+    return communityStages({
+      runId,
+      store,
+      community,
+      seed: spec.seed,
+      maxOutputTokens: spec.model.max_output_tokens,
+      entry,
+    });
+  }
   const jobs = new Plan(plan.input);
   if (!plan.flow) {
     return [{ name: "answers", plan: () => jobs, runner: new BatchRunner(runId, settings, entry) }];

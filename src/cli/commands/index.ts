@@ -8,16 +8,19 @@ import { register as finetuneExport } from "./finetune-export.ts";
 import { register as finetuneLaunch } from "./finetune-launch.ts";
 import { register as finetuneStatus } from "./finetune-status.ts";
 import { register as mockLlm } from "./mock-llm.ts";
+import { register as multiverse } from "./multiverse.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
 import { register as report } from "./report.ts";
 import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
+import { register as threads } from "./threads.ts";
 import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
 import { register as webactionsImport } from "./webactions-import.ts";
 import { register as webactionsScore } from "./webactions-score.ts";
+import { register as whatif } from "./whatif.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
 export function registerCommands(program: Command): void {
@@ -40,6 +43,9 @@ export function registerCommands(program: Command): void {
     finetuneLaunch,
     finetuneStatus,
     finetuneCompare,
+    threads,
+    whatif,
+    multiverse,
     mockLlm,
   ]) {
     register(program);
