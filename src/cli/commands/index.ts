@@ -15,6 +15,7 @@ import { register as report } from "./report.ts";
 import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
+import { register as serve } from "./serve.ts";
 import { register as threads } from "./threads.ts";
 import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
@@ -46,6 +47,7 @@ export function registerCommands(program: Command): void {
     threads,
     whatif,
     multiverse,
+    serve,
     mockLlm,
   ]) {
     register(program);
