@@ -13,6 +13,7 @@ export {
 } from "./export.ts";
 export { COMMUNITY_AGENT, MAIN, STAGE } from "./ids.ts";
 export { communityJob } from "./jobs.ts";
+export { type Judge, type JudgeValidation, labelledComments, trainJudge, validateJudge } from "./judge.ts";
 export { contentWords, NEAR_DUPLICATE, PERSONA_BATCH, similarity } from "./personas.ts";
 export {
   type BranchInfo,
@@ -22,5 +23,8 @@ export {
   type ThreadInfo,
   type Utterance,
 } from "./read.ts";
+export { compareRealism, type RealismComparison, realismReport, realismText } from "./realism/compare.ts";
+export { measureRealism, type RealismMeasures } from "./realism/measures.ts";
+export { CMV_THREADS, type RealThread, readThreadsFile } from "./realism/threads-file.ts";
 export { type BranchRequest, checkRequest, MULTIVERSE_TEMPERATURE, type RequestJobs } from "./requests.ts";
 export { type CommunityStageSettings, communityBounds, communityStages } from "./stages.ts";

@@ -16,6 +16,8 @@ import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
 import { register as serve } from "./serve.ts";
+import { register as simulacraCompare } from "./simulacra-compare.ts";
+import { register as simulacraJudge } from "./simulacra-judge.ts";
 import { register as threads } from "./threads.ts";
 import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
@@ -47,6 +49,8 @@ export function registerCommands(program: Command): void {
     threads,
     whatif,
     multiverse,
+    simulacraCompare,
+    simulacraJudge,
     serve,
     mockLlm,
   ]) {
