@@ -28,7 +28,7 @@ export function precisionRecall(
 
 /** The threshold (one of the scores) that maximizes F1; ties go to the higher threshold. */
 export function bestF1Threshold(scores: readonly number[], labels: readonly number[]): number {
-  const order = scores.map((s, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
   const positives = labels.reduce((n, l) => n + (l === 1 ? 1 : 0), 0);
   let tp = 0;
   let best = { f1: -1, threshold: 1 };
@@ -45,7 +45,7 @@ export function bestF1Threshold(scores: readonly number[], labels: readonly numb
 
 /** Area under the ROC curve: the chance that a random positive scores above a random negative (ties count half). */
 export function rocAuc(scores: readonly number[], labels: readonly number[]): number {
-  const order = scores.map((s, i) => i).sort((a, b) => scores[a] - scores[b]);
+  const order = scores.map((_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let rankSum = 0;
   let positives = 0;
   for (let k = 0; k < order.length; ) {
