@@ -5,6 +5,7 @@ import { isUserError } from "../errors/index.ts";
 import { formatPath } from "../spec/index.ts";
 import type { Store } from "../store/types.ts";
 import { JobBoard } from "./jobs.ts";
+import { believabilityRoutes } from "./routes/believability.ts";
 import { communityRoutes } from "./routes/community.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { webApp } from "./static.ts";
@@ -73,13 +74,14 @@ export function createApp(ctx: ServerContext): App {
   });
   runRoutes(app, ctx);
   communityRoutes(app, ctx);
+  believabilityRoutes(app, ctx);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "Populace",
       version: "0.1.0",
       description:
-        "Runs, simulated communities and their threads, WhatIf and Multiverse branches made through the engine.",
+        "Runs, simulated communities and their threads, WhatIf and Multiverse branches made through the engine, and believability tests judged by link.",
     },
   });
   app.notFound((c) =>

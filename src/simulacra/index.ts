@@ -2,6 +2,18 @@
  * Social simulacra (Park et al. 2022; DESIGN section 8): a community's personas, threads and
  * replies generated as stages of episodes, WhatIf and Multiverse branches, and reading them back.
  */
+
+export {
+  type BelievabilityPair,
+  type BelievabilityResults,
+  believabilityResults,
+  createBelievabilityTest,
+  judgePairs,
+  makePairs,
+  PAPER_ERROR_RATE,
+  realSide,
+  wilson,
+} from "./believability.ts";
 export {
   childrenOf,
   exportOrder,

@@ -187,6 +187,29 @@ export type RunClaim =
   | { claimed: true; tookOver?: RunHolder & { heartbeatAgeMs: number } }
   | { claimed: false; by: RunHolder & { heartbeatAgeMs: number; startedAt: string } };
 
+/**
+ * A believability test (Park et al. 2022: which of two threads is real?): pairs of one real and
+ * one simulated thread, shown to judges by link.
+ */
+export interface BelievabilityTestRecord {
+  id: string;
+  runId: string;
+  title: string;
+  /** The pairs as shown (the real threads' text included, so the test does not depend on a file). */
+  pairs: unknown;
+  createdAt: string;
+}
+
+/** One judge's answer to one pair: which side they took for the real thread, and whether it was. */
+export interface JudgmentRecord {
+  testId: string;
+  judge: string;
+  pair: number;
+  choice: "A" | "B";
+  correct: boolean;
+  createdAt: string;
+}
+
 export interface Store {
   saveStudy(study: StudyRecord): Promise<void>;
   getStudy(id: string): Promise<StudyRecord | undefined>;
@@ -223,5 +246,14 @@ export interface Store {
   /** Refreshes the claim's heartbeat; false when this holder no longer holds the run. */
   heartbeat(runId: string, holder: string): Promise<boolean>;
   releaseRun(runId: string, holder: string): Promise<void>;
+  /** Stores a new believability test (its id must be new). */
+  saveBelievabilityTest(test: BelievabilityTestRecord): Promise<void>;
+  getBelievabilityTest(id: string): Promise<BelievabilityTestRecord | undefined>;
+  /** Tests in the order they were made; of one run when given. */
+  believabilityTests(runId?: string): Promise<BelievabilityTestRecord[]>;
+  /** One answer per judge and pair: answering a pair again replaces the earlier answer. */
+  saveJudgment(judgment: JudgmentRecord): Promise<void>;
+  /** A test's judgments by judge, then pair. */
+  judgments(testId: string): Promise<JudgmentRecord[]>;
   close(): Promise<void>;
 }

@@ -77,6 +77,47 @@ export interface Job {
   error: string | null;
 }
 
+export interface Message {
+  author: string;
+  text: string;
+}
+
+export interface BelievabilityTest {
+  id: string;
+  run: string;
+  title: string;
+  pairs: number;
+  link: string;
+  created_at: string;
+}
+
+export interface JudgePairs {
+  id: string;
+  title: string;
+  judge: string;
+  pairs: { pair: number; A: Message[]; B: Message[] }[];
+  answered: Record<string, "A" | "B">;
+}
+
+export interface BelievabilityResults {
+  id: string;
+  run: string;
+  note: string | null;
+  title: string;
+  pairs: number;
+  mean_similarity: number;
+  judges: { judge: string; judged: number; wrong: number; errorRate: number }[];
+  pooled: {
+    estimate: number | null;
+    lower: number | null;
+    upper: number | null;
+    judgments: number;
+    wrong: number;
+  };
+  judgeMean: { estimate: number; lower: number; upper: number; judges: number; sd: number } | null;
+  paper: number;
+}
+
 export class ApiError extends Error {}
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -102,6 +143,17 @@ export const api = {
     body: { utterance?: string; community?: boolean; n: number; temperature: number },
   ) => call<Job>(`/api/runs/${enc(run)}/multiverse`, { method: "POST", body: JSON.stringify(body) }),
   job: (id: string) => call<Job>(`/api/jobs/${enc(id)}`),
+  tests: (run: string) => call<BelievabilityTest[]>(`/api/runs/${enc(run)}/believability`),
+  newTest: (run: string, pairs: number) =>
+    call<BelievabilityTest>("/api/believability", { method: "POST", body: JSON.stringify({ run, pairs }) }),
+  pairs: (test: string, judge: string) =>
+    call<JudgePairs>(`/api/believability/${enc(test)}/pairs?judge=${enc(judge)}`),
+  judge: (test: string, body: { judge: string; pair: number; choice: "A" | "B" }) =>
+    call<{ judged: number; of: number }>(`/api/believability/${enc(test)}/judgments`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    }),
+  results: (test: string) => call<BelievabilityResults>(`/api/believability/${enc(test)}/results`),
 };
 
 /** Polls a job until it ends, telling `onUpdate` each state. */

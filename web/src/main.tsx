@@ -1,5 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { BelievabilityPage } from "./pages/Believability.tsx";
+import { BelievabilityResultsPage } from "./pages/BelievabilityResults.tsx";
 import { CommunityPage } from "./pages/Community.tsx";
 import { RunsPage } from "./pages/Runs.tsx";
 import { ThreadPage } from "./pages/Thread.tsx";
@@ -10,6 +12,8 @@ const routes: Route[] = [
   { pattern: "/", render: () => <RunsPage /> },
   { pattern: "/runs/:run", render: (p) => <CommunityPage run={p.run} /> },
   { pattern: "/runs/:run/threads/:thread", render: (p) => <ThreadPage run={p.run} thread={p.thread} /> },
+  { pattern: "/believability/:test", render: (p) => <BelievabilityPage test={p.test} /> },
+  { pattern: "/believability/:test/results", render: (p) => <BelievabilityResultsPage test={p.test} /> },
 ];
 
 function App() {

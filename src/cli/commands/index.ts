@@ -16,6 +16,7 @@ import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
 import { register as serve } from "./serve.ts";
+import { register as simulacraBelievability } from "./simulacra-believability.ts";
 import { register as simulacraCompare } from "./simulacra-compare.ts";
 import { register as simulacraJudge } from "./simulacra-judge.ts";
 import { register as threads } from "./threads.ts";
@@ -51,6 +52,7 @@ export function registerCommands(program: Command): void {
     multiverse,
     simulacraCompare,
     simulacraJudge,
+    simulacraBelievability,
     serve,
     mockLlm,
   ]) {

@@ -5,11 +5,13 @@ import { Plan } from "../../designs/index.ts";
 import { UserError } from "../../errors/index.ts";
 import type {
   AgentRecord,
+  BelievabilityTestRecord,
   CachedResponse,
   CommitBatch,
   JobList,
   JobRecord,
   JobStatus,
+  JudgmentRecord,
   ResponseRecord,
   RunClaim,
   RunHolder,
@@ -30,6 +32,7 @@ import {
   transaction,
   writeRows,
 } from "./batch.ts";
+import { getTest, listJudgments, listTests, saveJudgment, saveTest } from "./believability.ts";
 import { claimRun, heartbeat, releaseRun } from "./locks.ts";
 import { migrations } from "./migrations.ts";
 import { JOB_STATUS, RESPONSES, stageRange, TURNS, toJobs, toResponse, toRun, toTurn } from "./read.ts";
@@ -323,6 +326,26 @@ export class SqliteStore implements Store {
 
   async releaseRun(runId: string, holder: string): Promise<void> {
     releaseRun(this.db, this.knownRunNumber(runId), holder);
+  }
+
+  async saveBelievabilityTest(test: BelievabilityTestRecord): Promise<void> {
+    saveTest(this.db, test);
+  }
+
+  async getBelievabilityTest(id: string): Promise<BelievabilityTestRecord | undefined> {
+    return getTest(this.db, id);
+  }
+
+  async believabilityTests(runId?: string): Promise<BelievabilityTestRecord[]> {
+    return listTests(this.db, runId);
+  }
+
+  async saveJudgment(judgment: JudgmentRecord): Promise<void> {
+    saveJudgment(this.db, judgment);
+  }
+
+  async judgments(testId: string): Promise<JudgmentRecord[]> {
+    return listJudgments(this.db, testId);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import { BELIEVABILITY_SCHEMA } from "./believability.ts";
+
 /** Schema changes in order; each runs once, recorded in schema_migrations. Never edit a shipped one. */
 export const migrations: string[] = [
   `
@@ -153,4 +155,7 @@ export const migrations: string[] = [
    ALTER TABLE jobs ADD COLUMN inputs_json TEXT;
    ALTER TABLE costs ADD COLUMN turn INTEGER;
    ALTER TABLE cache ADD COLUMN tool_calls_json TEXT;`,
+  // Believability tests of simulated communities (pairs of a real and a simulated thread) and
+  // each judge's answers.
+  BELIEVABILITY_SCHEMA,
 ];

@@ -34,6 +34,37 @@ function ThreadList({ run, threads }: { run: string; threads: ThreadSummary[] })
   );
 }
 
+function Tests({ run }: { run: string }) {
+  const { data, reload } = useLoad(() => api.tests(run), [run]);
+  const [failure, setFailure] = useState<string | null>(null);
+  const make = async () => {
+    setFailure(null);
+    try {
+      await api.newTest(run, 20);
+      reload();
+    } catch (e) {
+      setFailure((e as Error).message);
+    }
+  };
+  return (
+    <div className="tests">
+      <h2>Believability tests</h2>
+      <ul>
+        {(data ?? []).map((t) => (
+          <li key={t.id}>
+            {t.title}: <Link to={t.link}>judge ({t.pairs} pairs)</Link> ·{" "}
+            <Link to={`${t.link}/results`}>results</Link>
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={make}>
+        New test: 20 threads beside real ones
+      </button>
+      {failure && <p className="error">{failure}</p>}
+    </div>
+  );
+}
+
 /** A community: its design, its threads, and the whole-community Multiverse iterations beside it. */
 export function CommunityPage({ run }: { run: string }) {
   const { data, error, reload } = useLoad(() => api.community(run), [run]);
@@ -62,6 +93,7 @@ export function CommunityPage({ run }: { run: string }) {
         Multiverse: the whole community again…
       </button>
       {showMultiverse && <MultiverseForm run={run} onDone={reload} />}
+      <Tests run={run} />
       <div className="columns">
         {iterations.map((it) => (
           <div key={it} className="column" data-iteration={it}>
