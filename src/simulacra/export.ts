@@ -58,48 +58,52 @@ const esc = (s: string) =>
   );
 
 /**
- * The community as one self-contained HTML page: every thread with its replies nested, and
- * where branches grow from an utterance, the alternatives side by side, each labelled with its
- * branch, persona and temperature.
+ * The community as one self-contained HTML page: every thread's post and its replies one under
+ * the other (each answers the one before), and where branches grow from an utterance, the
+ * alternatives side by side, each labelled with its branch and its utterances with their author,
+ * persona and temperature.
  */
 export function threadsHtml(c: Community, title: string, notes: readonly string[]): string {
   const children = childrenOf(c);
-  const render = (u: Utterance, depth: number): string => {
-    const kids = children.get(u.utterance) ?? [];
-    const groups = new Map<string, Utterance[]>();
-    for (const k of kids) groups.set(k.branch, [...(groups.get(k.branch) ?? []), k]);
+  const card = (u: Utterance): string => {
     const [title0, ...body] = u.kind === "post" ? u.text.split("\n") : ["", u.text];
     const head =
       `<div class="meta"><b>${esc(u.author)}</b> · ${esc(u.utterance)}` +
-      `${u.branch === "main" ? "" : ` · <span class="branch">${esc(u.branch)}</span>`}` +
       ` · temperature ${u.temperature === null ? "— (text given)" : u.temperature}</div>` +
       `<div class="persona">${esc(u.persona)}</div>`;
     const text =
       u.kind === "post"
         ? `<h3>${esc(title0)}</h3><p>${esc(body.join("\n").trim())}</p>`
         : `<p>${esc(u.text)}</p>`;
-    const inner =
-      groups.size <= 1
-        ? kids.map((k) => render(k, depth + 1)).join("")
-        : `<div class="branches">${[...groups.entries()]
-            .map(
-              ([b, list]) =>
-                `<div class="alt"><div class="alt-label">${esc(b)}</div>${list.map((k) => render(k, depth + 1)).join("")}</div>`,
-            )
-            .join("")}</div>`;
-    return `<div class="${u.kind}" id="${esc(u.utterance)}">${head}${text}${inner ? `<div class="replies">${inner}</div>` : ""}</div>`;
+    return `<div class="${u.kind}" id="${esc(u.utterance)}">${head}${text}</div>`;
   };
-  const threads = c.threads.map((t) => (t.post ? `<section>${render(t.post, 0)}</section>` : "")).join("\n");
+  const chain = (first: Utterance): string => {
+    let out = "";
+    for (let at: Utterance | undefined = first; at; ) {
+      out += card(at);
+      const kids: Utterance[] = children.get(at.utterance) ?? [];
+      if (kids.length <= 1) {
+        at = kids[0];
+        continue;
+      }
+      out += `<div class="branches">${kids
+        .map((k) => `<div class="alt"><div class="alt-label">${esc(k.branch)}</div>${chain(k)}</div>`)
+        .join("")}</div>`;
+      at = undefined;
+    }
+    return out;
+  };
+  const threads = c.threads.map((t) => (t.post ? `<section>${chain(t.post)}</section>` : "")).join("\n");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1b1b1b}
 .note{background:#fff4d6;border:1px solid #e6c66a;padding:.5rem .8rem;border-radius:6px;margin:.4rem 0}
 section{border:1px solid #ddd;border-radius:8px;padding:.8rem 1rem;margin:1rem 0;background:#fafafa}
 h3{margin:.2rem 0}.meta{font-size:12px;color:#555}.persona{font-size:12px;color:#777;font-style:italic}
-.replies{margin-left:1.2rem;border-left:2px solid #ccd;padding-left:.8rem}
-.reply{margin:.6rem 0}.branches{display:flex;gap:1rem;align-items:flex-start}
-.alt{flex:1;min-width:0;border:1px dashed #99a;border-radius:6px;padding:.4rem}
-.alt-label,.branch{font-size:12px;font-weight:600;color:#3a4bb5}
+.reply{margin:.5rem 0 .5rem 1.2rem;border-left:3px solid #ccd;padding-left:.7rem}
+.branches{display:flex;gap:.8rem;align-items:flex-start;overflow-x:auto;margin-left:1.2rem}
+.alt{flex:1 0 300px;max-width:520px;border:1px dashed #99a;border-radius:6px;padding:.4rem}
+.alt-label{font-size:12px;font-weight:600;color:#3a4bb5}
 p{margin:.3rem 0;white-space:pre-wrap}
 </style></head><body><h1>${esc(title)}</h1>
 ${notes.map((n) => `<div class="note">${esc(n)}</div>`).join("\n")}
