@@ -123,3 +123,13 @@ test("the JSON Schema describes the community block", () => {
   for (const key of ["seed_personas", "max_replies", "p_reply", "context_chars"])
     assert.ok(schema.includes(key), key);
 });
+
+test("the community spec in the README validates", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("## Simulated communities"));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(yaml, "no yaml block under ## Simulated communities");
+  const { spec } = parseStudy(yaml, "README.md");
+  assert.equal(spec.instrument.community?.personas, 50);
+  assert.equal(spec.instrument.community?.p_reply, 0.8);
+});
