@@ -21,6 +21,7 @@ const WORDS = (
   "used very want watch water week well went were what when where which while whole why will with " +
   "without word work world would write year years young"
 ).split(" ");
+const CAPITALIZED = WORDS.map((w) => w[0].toUpperCase() + w.slice(1));
 
 const wordsOf = new Map<string, string[]>();
 
@@ -44,7 +45,7 @@ export function promptWords(text: string): string[] {
 }
 
 /**
- * One to four sentences of five to sixteen words; about a quarter of the words come from
+ * One to three sentences of four to thirteen words; about a quarter of the words come from
  * `topic` (the prompt's words) when there are any. `draw` is a single number in [0, 1) from the
  * caller's stream, so a text costs the caller's stream one draw whatever its length.
  */
@@ -58,17 +59,23 @@ export function mockText(draw: number, topic: readonly string[] = []): string {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const pick = (list: readonly string[]) => list[Math.floor(next() * list.length)];
-  const sentences = 1 + Math.floor(next() * 4);
+  const sentences = 1 + Math.floor(next() * 3);
   let out = "";
   for (let s = 0; s < sentences; s++) {
-    const n = 5 + Math.floor(next() * 12);
-    let sentence = "";
-    for (let i = 0; i < n; i++) {
-      const word = topic.length > 0 && next() < 0.25 ? pick(topic) : pick(WORDS);
-      sentence += i === 0 ? word[0].toUpperCase() + word.slice(1) : ` ${word}`;
+    const n = 4 + Math.floor(next() * 10);
+    out +=
+      s === 0
+        ? CAPITALIZED[Math.floor(next() * WORDS.length)]
+        : ` ${CAPITALIZED[Math.floor(next() * WORDS.length)]}`;
+    for (let i = 1; i < n; i++) {
+      const u = next();
+      // One draw picks both: below 0.25 (when there is a topic) a prompt word, else a common word.
+      out +=
+        topic.length > 0 && u < 0.25
+          ? ` ${topic[Math.floor((u / 0.25) * topic.length)]}`
+          : ` ${WORDS[Math.floor(u * WORDS.length)]}`;
     }
-    out += `${s === 0 ? "" : " "}${sentence}${next() < 0.15 ? "?" : "."}`;
+    out += next() < 0.15 ? "?" : ".";
   }
   return out;
 }

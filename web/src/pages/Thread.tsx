@@ -12,7 +12,8 @@ interface Tree {
 function branchLabel(id: string, b: Branch | undefined): string {
   if (!b) return id;
   if (b.kind === "whatif") {
-    const who = b.as && /^[A-Z][a-z]/.test(b.as) ? b.as[0].toLowerCase() + b.as.slice(1) : b.as;
+    // "what if a troll …" rather than "what if A troll …"; names keep their capital.
+    const who = b.as?.replace(/^(A|An|The) /, (article) => article.toLowerCase());
     return `${id}: what if ${who} ${b.text ? "said this" : "replied"}${b.continue ? `, then ${b.continue} more` : ""}`;
   }
   if (b.kind === "multiverse") return `${id}: another way it could go (temperature ${b.temperature})`;
