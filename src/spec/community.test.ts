@@ -87,8 +87,13 @@ instrument:
   flow: sequential
   items: [{gss: cappun}]
   community: {goal: g, rules: [], seed_personas: [a], personas: 1, threads: 1}
+design: {replicates: 2}
 model: {mode: distribution}
 `);
+  assert.ok(
+    found.some((p) => p.includes("design: a community has no arms or replicates")),
+    found.join("\n"),
+  );
   assert.ok(
     found.some((p) =>
       p.endsWith(

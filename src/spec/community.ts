@@ -92,6 +92,8 @@ interface StudyFields {
   population?: unknown;
   instrument: { community?: CommunitySpec };
   model: { mode: string };
+  design: { arms: unknown[]; replicates: number };
+  calibration?: unknown;
 }
 
 /** A community's members come from its seed personas, and they write: no population, no distribution mode. */
@@ -107,6 +109,20 @@ export function checkCommunityStudy(study: StudyFields, ctx: z.RefinementCtx): v
       code: "custom",
       path: ["population"],
       message: "a community's members come from instrument.community.seed_personas: remove population",
+    });
+  }
+  if (study.design.arms.length !== 1 || study.design.replicates !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["design"],
+      message: "a community has no arms or replicates: remove design (Multiverse makes other iterations)",
+    });
+  }
+  if (study.calibration !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["calibration"],
+      message: "a community has no answers to calibrate: remove it",
     });
   }
   if (study.model.mode !== "generate") {

@@ -8,9 +8,10 @@ export function register(program: Command): void {
     .argument("<spec>", "study spec (YAML)")
     .action((file: string) => {
       const { spec, version } = loadStudy(file);
-      process.stdout.write(
-        `${file}: ok (study "${spec.name}", version ${version}, ${spec.instrument.items.length} items, ` +
-          `${spec.design.arms.length} arm(s), ${spec.design.replicates} replicate(s))\n`,
-      );
+      const c = spec.instrument.community;
+      const what = c
+        ? `a community of ${c.personas} personas × ${c.threads} threads`
+        : `${spec.instrument.items.length} items, ${spec.design.arms.length} arm(s), ${spec.design.replicates} replicate(s)`;
+      process.stdout.write(`${file}: ok (study "${spec.name}", version ${version}, ${what})\n`);
     });
 }
