@@ -67,7 +67,7 @@ export function checkInstrumentKind(instrument: InstrumentFields, ctx: z.Refinem
     if (instrument.items.length === 0) {
       ctx.addIssue({
         code: "custom",
-        path: ["items"],
+        path: ["instrument", "items"],
         message: "list at least one item (or describe a community: instrument.community)",
       });
     }
@@ -77,7 +77,7 @@ export function checkInstrumentKind(instrument: InstrumentFields, ctx: z.Refinem
     if (present) {
       ctx.addIssue({
         code: "custom",
-        path: [key],
+        path: ["instrument", key],
         message: "a community asks no questions: remove it (or remove instrument.community)",
       });
     }

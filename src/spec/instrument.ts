@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { id } from "./common.ts";
-import { checkInstrumentKind, communitySchema } from "./community.ts";
+import { communitySchema } from "./community.ts";
 
 /** What the simulated people are asked (DESIGN section 4). */
 
@@ -76,29 +76,30 @@ const gssItem = z.strictObject({
 
 export const itemSchema = z.union([gssItem, questionSchema]);
 
-export const instrumentSchema = z
-  .strictObject({
-    // No defaults here: a default would enter the study's version hash, and an upgrade would then
-    // start new runs of studies that did not change.
-    flow: z
-      .enum(["batch", "sequential"])
-      .optional()
-      .describe(
-        "batch: items asked in calls of items_per_call; sequential: one item a turn, in order, earlier answers in context (skip logic, piping)",
-      ),
-    randomize_options: z
-      .boolean()
-      .optional()
-      .describe("sequential flow: show closed items' options in a random order per person (seeded, stored)"),
-    items: z.array(itemSchema).default([]).describe("The questions of a survey (at least one)"),
-    items_per_call: z
-      .int()
-      .positive()
-      .default(1)
-      .describe("Questions asked in one model call (generate mode); more per call costs less"),
-    community: communitySchema.optional().describe("A simulated online community instead of a survey"),
-  })
-  .superRefine(checkInstrumentKind);
+export const instrumentSchema = z.strictObject({
+  // No defaults here: a default would enter the study's version hash, and an upgrade would then
+  // start new runs of studies that did not change.
+  flow: z
+    .enum(["batch", "sequential"])
+    .optional()
+    .describe(
+      "batch: items asked in calls of items_per_call; sequential: one item a turn, in order, earlier answers in context (skip logic, piping)",
+    ),
+  randomize_options: z
+    .boolean()
+    .optional()
+    .describe("sequential flow: show closed items' options in a random order per person (seeded, stored)"),
+  items: z
+    .array(itemSchema)
+    .default([])
+    .describe("The questions of a survey (required unless instrument.community)"),
+  items_per_call: z
+    .int()
+    .positive()
+    .default(1)
+    .describe("Questions asked in one model call (generate mode); more per call costs less"),
+  community: communitySchema.optional().describe("A simulated online community instead of a survey"),
+});
 
 export type ItemSpec = z.infer<typeof itemSchema>;
 export type ConditionSpec = z.infer<typeof conditionSchema>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type CalibrationSpec, calibrationSchema } from "./calibration.ts";
 import { id } from "./common.ts";
-import { checkCommunityStudy } from "./community.ts";
+import { checkCommunityStudy, checkInstrumentKind } from "./community.ts";
 import { designSchema } from "./design.ts";
 import { checkFlow } from "./flow.ts";
 import { instrumentSchema } from "./instrument.ts";
@@ -80,6 +80,7 @@ export const studySchema = z
       });
     }
     checkFlow(study, ctx);
+    checkInstrumentKind(study.instrument, ctx);
     checkCommunityStudy(study, ctx);
     if (study.calibration) checkCalibration(study, ctx);
   });
