@@ -7,5 +7,6 @@ source "$(dirname "$0")/node-env.sh"
 "$ROOT/scripts/system-deps.sh"
 cd "$ROOT"
 npx tsc --noEmit -p .
-npx biome check src bench examples
+npx tsc --noEmit -p web
+npx biome check src bench examples web
 node --disable-warning=ExperimentalWarning --test --test-concurrency=2 "src/**/*.test.ts"

@@ -119,10 +119,14 @@ export function createAnswerer(seed: string, fingerprint: string, isTuned: (mode
         const fn = tool.function as Json;
         toolUse = {
           name: String(fn.name),
-          input: planFor((fn.parameters as Json | undefined) ?? { type: "object" }).generate(rng, offOption),
+          input: planFor((fn.parameters as Json | undefined) ?? { type: "object" }).generate(
+            rng,
+            offOption,
+            conv.lastUser,
+          ),
         };
       } else if (js && typeof js === "object") {
-        text = JSON.stringify(planFor(js as Json).generate(rng, offOption));
+        text = JSON.stringify(planFor(js as Json).generate(rng, offOption, conv.lastUser));
       } else if (rf?.type === "json_object") {
         text = JSON.stringify({ answer: "It depends on the situation." });
       }
@@ -157,10 +161,10 @@ export function createAnswerer(seed: string, fingerprint: string, isTuned: (mode
       if (forced?.input_schema) {
         toolUse = {
           name: String(forced.name),
-          input: planFor(forced.input_schema as Json).generate(rng, offOption),
+          input: planFor(forced.input_schema as Json).generate(rng, offOption, conv.lastUser),
         };
       } else if (format?.type === "json_schema" && format.schema) {
-        text = JSON.stringify(planFor(format.schema as Json).generate(rng, offOption));
+        text = JSON.stringify(planFor(format.schema as Json).generate(rng, offOption, conv.lastUser));
       } else {
         const offered = offeredInConversation(conv.messages);
         text = prose

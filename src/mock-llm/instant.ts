@@ -43,7 +43,14 @@ export function createInstantModel(opts: InstantModelOptions = {}): LanguageMode
         plan = compilePlan(schema, seed);
         plans.set(schema, plan);
       }
-      text = JSON.stringify(plan.generate(rng, false));
+      let lastUser = "";
+      for (let i = messages.length - 1; i >= 0; i--) {
+        if (messages[i].role === "user") {
+          lastUser = messages[i].content;
+          break;
+        }
+      }
+      text = JSON.stringify(plan.generate(rng, false, lastUser));
     } else {
       let lastUser = "";
       for (let i = messages.length - 1; i >= 0; i--) {

@@ -5,22 +5,17 @@
  * seed-dependent lean so aggregate distributions are not flat. Nothing here is a language model.
  */
 import { createRng, hash32, type Rng } from "../random/index.ts";
+import { mockText, promptWords } from "./text.ts";
 
 type JsonSchema = Record<string, unknown>;
 
-/** Produces a value for one schema node. `off` asks the first enum/number leaf to break its rule. */
-type Generator = (rng: Rng, ctx: { off: number }) => unknown;
+/**
+ * Produces a value for one schema node. `off` asks the first enum/number leaf to break its rule;
+ * `topic` gives the words of the prompt that free text may echo (computed only when asked for).
+ */
+type Generator = (rng: Rng, ctx: { off: number; topic: () => readonly string[] }) => unknown;
 
 export const OFF_OPTION_TEXT = "Not sure (off-option)";
-
-const SHORT_TEXTS = [
-  "It depends on the situation.",
-  "I have mixed feelings about it.",
-  "Mostly I agree with that.",
-  "Not something I think about much.",
-  "I feel strongly about this one.",
-  "Hard to say, honestly.",
-];
 
 /** Seed-dependent lean of each option: weights in [0.25, 1.25). */
 export function optionWeights(seed: string, options: readonly string[]): number[] {
@@ -83,17 +78,31 @@ function compileNode(node: JsonSchema, seed: string): Generator {
   }
   if (type === "boolean") return (rng) => rng.next() < 0.5;
   if (type === "null") return () => null;
-  return (rng) => SHORT_TEXTS[rng.int(SHORT_TEXTS.length)];
+  // Free text: one draw from the request's stream, so the fields after it get the same draws
+  // whatever the text's length.
+  return (rng, ctx) => mockText(rng.next(), ctx.topic());
 }
 
 export interface AnswerPlan {
-  /** A JSON value valid for the schema (or, with `offOption`, one that breaks one enum/range). */
-  generate(rng: Rng, offOption: boolean): unknown;
+  /**
+   * A JSON value valid for the schema (or, with `offOption`, one that breaks one enum/range);
+   * its free text may echo words of `prompt` (the request's last user message).
+   */
+  generate(rng: Rng, offOption: boolean, prompt?: string): unknown;
 }
 
 export function compilePlan(schema: JsonSchema, seed: string): AnswerPlan {
   const gen = compileNode(schema, seed);
-  return { generate: (rng, offOption) => gen(rng, { off: offOption ? 1 : 0 }) };
+  return {
+    generate: (rng, offOption, prompt = "") => {
+      let words: readonly string[] | undefined;
+      const topic = () => {
+        words ??= promptWords(prompt);
+        return words;
+      };
+      return gen(rng, { off: offOption ? 1 : 0, topic });
+    },
+  };
 }
 
 /**

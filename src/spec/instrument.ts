@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { id } from "./common.ts";
+import { communitySchema } from "./community.ts";
 import { LIMITS } from "./limits.ts";
 import { webActionsSchema } from "./webactions.ts";
 
@@ -90,17 +91,19 @@ export const instrumentSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("sequential flow: show closed items' options in a random order per person (seeded, stored)"),
-  // At least one for surveys, none for web actions: checkInstrumentKind.
+  // At least one for surveys, none for communities and web actions: checkInstrumentKind.
   items: z
     .array(itemSchema)
     .max(LIMITS.items, `at most ${LIMITS.items.toLocaleString("en-US")} items (the limit on a study's size)`)
-    .default([]),
+    .default([])
+    .describe("The questions of a survey (required unless instrument.community or instrument.webactions)"),
   webactions: webActionsSchema.optional(),
   items_per_call: z
     .int()
     .positive()
     .default(1)
     .describe("Questions asked in one model call (generate mode); more per call costs less"),
+  community: communitySchema.optional().describe("A simulated online community instead of a survey"),
 });
 
 export type ItemSpec = z.infer<typeof itemSchema>;

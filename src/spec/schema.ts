@@ -4,12 +4,13 @@ import { id } from "./common.ts";
 import { designSchema } from "./design.ts";
 import { checkFlow } from "./flow.ts";
 import { instrumentSchema } from "./instrument.ts";
+import { checkInstrumentKind } from "./kind.ts";
 import { answersProblem } from "./limits.ts";
 import { modelSchema } from "./model.ts";
 import { populationSchema } from "./population.ts";
-import { checkInstrumentKind } from "./webactions.ts";
 
 export type { CalibrationSpec } from "./calibration.ts";
+export type { CommunitySpec } from "./community.ts";
 export type { ItemSpec } from "./instrument.ts";
 export type { PopulationSpec } from "./population.ts";
 export type { WebActionsSpec } from "./webactions.ts";
@@ -30,7 +31,9 @@ export const studySchema = z
     name: id,
     description: z.string().optional(),
     seed: z.union([z.int(), z.string()]).default(1),
-    population: populationSchema.optional(),
+    population: populationSchema
+      .optional()
+      .describe("Who answers a survey (a community has seed personas; a web-action study its shoppers)"),
     instrument: instrumentSchema,
     design: designSchema.default({ arms: [{ name: "control", text: "" }], replicates: 1 }),
     model: modelSchema.default({

@@ -108,7 +108,7 @@ model: {mode: distribution}
 
 test("the JSON Schema describes the input format", () => {
   const schema = studyJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-  // population is required for surveys only (a web-action study's people are its shoppers).
+  // population is required of surveys only (a community has seed personas, a web-action study its shoppers).
   assert.deepEqual(schema.required.sort(), ["instrument", "name"]);
   assert.ok(schema.properties.population && schema.properties.design && schema.properties.budget);
   assert.match(JSON.stringify(schema), /"agent-bank"/);

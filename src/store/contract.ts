@@ -323,6 +323,53 @@ export function storeContract(label: string, open: () => Promise<Store> | Store)
   });
 
   withStore(
+    "believability tests and one judgment per judge and pair, the latest answer kept",
+    async (store) => {
+      const t = {
+        id: "bt1",
+        runId: "r1",
+        title: "Which is real?",
+        pairs: [{ pair: 1, x: "y" }],
+        createdAt: "2026-01-02",
+      };
+      await store.saveBelievabilityTest(t);
+      await store.saveBelievabilityTest({ ...t, id: "bt2", runId: "r2", createdAt: "2026-01-03" });
+      assert.deepEqual(await store.getBelievabilityTest("bt1"), t);
+      assert.equal(await store.getBelievabilityTest("nope"), undefined);
+      assert.deepEqual(
+        (await store.believabilityTests()).map((x) => x.id),
+        ["bt1", "bt2"],
+      );
+      assert.deepEqual(
+        (await store.believabilityTests("r1")).map((x) => x.id),
+        ["bt1"],
+      );
+      await assert.rejects(store.saveBelievabilityTest(t), "a test id is never reused");
+      const j = {
+        testId: "bt1",
+        judge: "ana",
+        pair: 2,
+        choice: "A" as const,
+        correct: true,
+        createdAt: "t1",
+      };
+      await store.saveJudgment(j);
+      await store.saveJudgment({ ...j, pair: 1, choice: "B", correct: false });
+      await store.saveJudgment({ ...j, judge: "bo" });
+      await store.saveJudgment({ ...j, choice: "B", correct: false, createdAt: "t2" });
+      assert.deepEqual(
+        (await store.judgments("bt1")).map((x) => [x.judge, x.pair, x.choice, x.correct, x.createdAt]),
+        [
+          ["ana", 1, "B", false, "t1"],
+          ["ana", 2, "B", false, "t2"],
+          ["bo", 2, "A", true, "t1"],
+        ],
+      );
+      assert.deepEqual(await store.judgments("bt2"), []);
+    },
+  );
+
+  withStore(
     "one process at a time holds a run; a stale or dead holder's claim is taken over",
     async (store) => {
       const me = { holder: "h1", pid: process.pid, host: "this-host" };

@@ -223,6 +223,29 @@ export interface LedgerFilter {
   domain?: string;
 }
 
+/**
+ * A believability test (Park et al. 2022: which of two threads is real?): pairs of one real and
+ * one simulated thread, shown to judges by link.
+ */
+export interface BelievabilityTestRecord {
+  id: string;
+  runId: string;
+  title: string;
+  /** The pairs as shown (the real threads' text included, so the test does not depend on a file). */
+  pairs: unknown;
+  createdAt: string;
+}
+
+/** One judge's answer to one pair: which side they took for the real thread, and whether it was. */
+export interface JudgmentRecord {
+  testId: string;
+  judge: string;
+  pair: number;
+  choice: "A" | "B";
+  correct: boolean;
+  createdAt: string;
+}
+
 export interface Store {
   saveStudy(study: StudyRecord): Promise<void>;
   getStudy(id: string): Promise<StudyRecord | undefined>;
@@ -270,6 +293,15 @@ export interface Store {
   releaseLeases(runId: string, holder: string): Promise<void>;
   /** Pending jobs under a live lease. */
   leasedCount(runId: string): Promise<number>;
+  /** Stores a new believability test (its id must be new). */
+  saveBelievabilityTest(test: BelievabilityTestRecord): Promise<void>;
+  getBelievabilityTest(id: string): Promise<BelievabilityTestRecord | undefined>;
+  /** Tests in the order they were made; of one run when given. */
+  believabilityTests(runId?: string): Promise<BelievabilityTestRecord[]>;
+  /** One answer per judge and pair: answering a pair again replaces the earlier answer. */
+  saveJudgment(judgment: JudgmentRecord): Promise<void>;
+  /** A test's judgments by judge, then pair. */
+  judgments(testId: string): Promise<JudgmentRecord[]>;
   close(): Promise<void>;
   /** The run's agents (its study's agents that its jobs name), in plan order; [] for an unknown run. */
   agents(runId: string): Promise<AgentRecord[]>;

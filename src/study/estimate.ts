@@ -2,6 +2,8 @@ import type { JobList } from "../designs/index.ts";
 import { promptTokens, RequestBuilder, type RequestSettings } from "../engine/index.ts";
 import { questionRequest, systemPrompt } from "../llm/index.ts";
 import type { ModelRequest, Usage } from "../llm/types.ts";
+import { communityBounds } from "../simulacra/index.ts";
+import type { CommunitySpec } from "../spec/index.ts";
 
 export interface Estimate {
   jobs: number;
@@ -110,4 +112,29 @@ export function estimateRequests(
     }
   }
   return estimate;
+}
+
+/**
+ * A community's worst case: every thread replied to max_replies times, every reply shown
+ * context_chars of its thread, the personas job making its most calls.
+ */
+export function estimateCommunity(
+  community: CommunitySpec,
+  maxOutputTokens: number,
+  price: (usage: Usage) => number | null,
+): Estimate {
+  const b = communityBounds(community, maxOutputTokens);
+  return {
+    jobs: 1 + 2 * community.threads,
+    calls: b.calls,
+    inputTokens: b.inputTokens,
+    maxOutputTokens: b.maxOutputTokens,
+    maxCostUsd: price({
+      inputTokens: b.inputTokens,
+      cachedInputTokens: 0,
+      outputTokens: b.maxOutputTokens,
+      reasoningTokens: 0,
+    }),
+    upperBound: true,
+  };
 }

@@ -16,64 +16,57 @@ import { claimRunFor } from "./lock.ts";
 
 export interface ExecuteOptions {
   store: Store;
-  /** What the run is of (a study's spec; a task's inputs), saved once. */
-  study: StudyRecord;
-  /** The run as it would be made; an existing run of this id is resumed. */
-  record: RunRecord;
-  /** The people of the run, saved with the study. */
-  agents: AgentRecord[];
-  model: LanguageModel;
-  price: (usage: Usage) => number | null;
-  /** The run's stages, given its id and model. */
-  stages: (runId: string, entry: ModelEntry) => Stage[];
-  rpm?: number;
-  tpm?: number;
+  /** The run as stored (opened or read back). */
+  run: RunRecord;
+  /** The run existed before this execution (its stored jobs tell what is left). */
+  resumed: boolean;
+  entry: ModelEntry;
+  stages: (entry: ModelEntry) => Stage[];
+  concurrency?: number;
   budgetUsd?: number;
   budgetCalls?: number;
-  concurrency?: number;
+  rpm?: number;
+  tpm?: number;
   retry?: RetryPolicy;
-  /** Retry failed jobs whatever the reason (by default a rerun retries only transient failures). */
   retryFailed?: boolean;
   stop?: AbortSignal;
   abort?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** Work started once the run is claimed and awaited before its status is set (saving agents). */
+  alongside?: () => Promise<unknown>;
 }
 
-export interface Executed {
+export interface Execution {
   run: RunRecord;
-  resumed: boolean;
   summary: StagesSummary;
   notes: string[];
 }
 
 /**
- * Executes a run: saves what it is of, opens (or resumes) it, takes it for this process, runs its
- * stages through the engine with the run's rate limits and budget (what was spent before counts),
- * and records how it ended. The one way a run is executed: studies and tasks alike.
+ * Executes a stored run's stages in this process: claims the run (one process at a time), sets
+ * up the rate limiter and the budget (what the run already spent counts), runs the stages, and
+ * records how it ended. `populace run` and the commands that add to a run (WhatIf, Multiverse)
+ * share it.
  */
-export async function executeStages(o: ExecuteOptions): Promise<Executed> {
-  const { store, model } = o;
+export async function executeStages(o: ExecuteOptions): Promise<Execution> {
+  const { store, run, entry } = o;
   const notes: string[] = [];
-  await store.saveStudy(o.study);
-  const { run, resumed } = await store.openRun(o.record);
   const claim = await claimRunFor(store, run.id);
   if (claim.note) notes.push(claim.note);
   try {
-    // Saved alongside the run (a store may do that on another thread); awaited before returning.
-    const agentsSaved = store.saveAgents(o.study.id, o.agents);
-    agentsSaved.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
+    const alongside = o.alongside?.();
+    alongside?.catch(() => {}); // Awaited below; this only keeps an early failure from being unhandled.
     const spent = await store.spending(run.id);
     const limiter = new RateLimiter();
-    limiter.configure(model.bucket, { rpm: o.rpm, tpm: o.tpm });
+    limiter.configure(entry.model.bucket, { rpm: o.rpm, tpm: o.tpm });
     await store.setRunStatus(run.id, "running");
-    const entry: ModelEntry = { model, price: o.price };
     const stop = o.stop ? AbortSignal.any([o.stop, claim.lost]) : claim.lost;
     const summary = await runStages(
       {
         runId: run.id,
         store,
         model: entry,
-        concurrency: o.concurrency ?? defaultConcurrency(model),
+        concurrency: o.concurrency ?? defaultConcurrency(entry.model),
         limiter,
         budget: new Budget({
           capUsd: o.budgetUsd,
@@ -87,10 +80,10 @@ export async function executeStages(o: ExecuteOptions): Promise<Executed> {
         abort: o.abort,
         onProgress: o.onProgress,
       },
-      o.stages(run.id, entry),
-      { resumed, retryFailed: o.retryFailed },
+      o.stages(entry),
+      { resumed: o.resumed, retryFailed: o.retryFailed },
     );
-    await agentsSaved;
+    await alongside;
     if (claim.lost.aborted) {
       notes.push("another process took this run over (this one had stopped sending heartbeats)");
     }
@@ -98,10 +91,44 @@ export async function executeStages(o: ExecuteOptions): Promise<Executed> {
     const status: RunStatus =
       leftPending === 0 ? "completed" : summary.stoppedBy === "budget" ? "budget_exhausted" : "interrupted";
     await store.setRunStatus(run.id, status);
-    return { run: { ...run, status }, resumed, summary, notes };
+    return { run: { ...run, status }, summary, notes };
   } finally {
     await claim.release();
   }
+}
+
+export interface OpenAndExecuteOptions
+  extends Omit<ExecuteOptions, "run" | "resumed" | "entry" | "stages" | "alongside"> {
+  /** What the run is of (a study's spec; a task's inputs), saved once. */
+  study: StudyRecord;
+  /** The run as it would be made; an existing run of this id is resumed. */
+  record: RunRecord;
+  /** The people of the run, saved with the study while the run starts. */
+  agents: AgentRecord[];
+  model: LanguageModel;
+  price: (usage: Usage) => number | null;
+  /** The run's stages, given its id and model. */
+  stages: (runId: string, entry: ModelEntry) => Stage[];
+}
+
+/**
+ * Saves what a run is of, opens (or resumes) the run, and executes it: the way `populace run` and
+ * the tasks that are runs (reasoning synthesis) start. Commands that add to a stored run
+ * (WhatIf, Multiverse) call executeStages directly.
+ */
+export async function openAndExecute(o: OpenAndExecuteOptions): Promise<Execution & { resumed: boolean }> {
+  const { store } = o;
+  await store.saveStudy(o.study);
+  const { run, resumed } = await store.openRun(o.record);
+  const done = await executeStages({
+    ...o,
+    run,
+    resumed,
+    entry: { model: o.model, price: o.price },
+    stages: (entry) => o.stages(run.id, entry),
+    alongside: () => store.saveAgents(o.study.id, o.agents),
+  });
+  return { ...done, resumed };
 }
 
 /**

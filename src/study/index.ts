@@ -1,3 +1,4 @@
+export { type BranchOptions, type BranchResult, branchCommunity, communityRun } from "./branch.ts";
 export { checkStudyAgainstModel, type StudyCheck, validateStudy } from "./check.ts";
 export { type FailureGroup, failureSummary } from "./failures.ts";
 export { resolveQuestions } from "./items.ts";

@@ -24,7 +24,7 @@ import {
   type SessionInputs,
   withSynthesizedReasons,
 } from "../webactions/index.ts";
-import { executeStages, modelPricing } from "./execute.ts";
+import { modelPricing, openAndExecute } from "./execute.ts";
 import { resolveModel } from "./models.ts";
 
 /** The mode of a reasoning-synthesis run (its runs are not studies: `populace report` says so). */
@@ -122,7 +122,7 @@ export async function synthesizeReasoning(o: ReasonOptions): Promise<ReasonResul
   const now = new Date().toISOString();
   const runId = `reason-${key.slice(0, 8)}${o.newRun ? `-${Date.now().toString(36)}` : ""}`;
   const users = [...new Set(sessions.map((s) => s.user))];
-  const done = await executeStages({
+  const done = await openAndExecute({
     store: o.store,
     study: {
       id: `reason-${key.slice(0, 16)}`,

@@ -88,7 +88,10 @@ test("with several items per call, valid answers are kept and only the invalid i
     const model = createModel(`${mock.url}/v1#mock`);
     const result = await runStudy({ study: study("partial", 20, THREE_ITEMS), store, dataDir: dir, model });
     const repairs = (
-      mock.requests() as { messages: unknown[]; response_format: { json_schema: { schema: any } } }[]
+      mock.requests() as {
+        messages: unknown[];
+        response_format: { json_schema: { schema: { properties: { answers: { required: string[] } } } } };
+      }[]
     ).filter((r) => r.messages.length > 2);
     assert.ok(repairs.length > 3, `off-option answers were repaired (${repairs.length})`);
     for (const r of repairs) {

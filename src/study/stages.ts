@@ -19,7 +19,9 @@ import { UserError } from "../errors/index.ts";
 import { optionsOf } from "../instruments/answers.ts";
 import type { FlowItem } from "../instruments/flow.ts";
 import type { Question } from "../instruments/types.ts";
+import { communityStages } from "../simulacra/index.ts";
 import type { ItemSpec, StudySpec } from "../spec/index.ts";
+import type { Store } from "../store/types.ts";
 import { surveyProgram } from "../survey/index.ts";
 import {
   type WebActionsSettings,
@@ -115,8 +117,8 @@ function flowItems(spec: StudySpec, questions: readonly Question[]): FlowItem[] 
 }
 
 /**
- * The run's stages: today one, the survey (batch calls or a sequential episode per person) or the
- * web-action task (an episode per session).
+ * The run's stages: a survey's one (batch calls or a sequential episode per person), the
+ * web-action task's (an episode per session), or a community's.
  */
 export function studyStages(
   runId: string,
@@ -124,7 +126,19 @@ export function studyStages(
   plan: StudyPlan,
   settings: RequestSettings,
   entry: ModelEntry,
+  store: Store,
 ): Stage[] {
+  const community = spec.instrument.community;
+  if (community) {
+    return communityStages({
+      runId,
+      store,
+      community,
+      seed: spec.seed,
+      maxOutputTokens: spec.model.max_output_tokens,
+      entry,
+    });
+  }
   const jobs = plan.jobs;
   if (plan.web) {
     const runner = new EpisodeRunner({

@@ -108,7 +108,7 @@ async function askItem(
   q: Question,
   first: boolean,
 ): Promise<ItemTurn> {
-  const questions = [q];
+  const questions = alone(q);
   const part = questionRequest(
     questions,
     settings.mode,

@@ -14,12 +14,18 @@ import { register as games } from "./games.ts";
 import { register as ledger } from "./ledger.ts";
 import { register as margins } from "./margins.ts";
 import { register as mockLlm } from "./mock-llm.ts";
+import { register as multiverse } from "./multiverse.ts";
 import { register as plan } from "./plan.ts";
 import { register as regress } from "./regress.ts";
 import { register as report } from "./report.ts";
 import { register as results } from "./results.ts";
 import { register as run } from "./run.ts";
 import { register as schema } from "./schema.ts";
+import { register as serve } from "./serve.ts";
+import { register as simulacraBelievability } from "./simulacra-believability.ts";
+import { register as simulacraCompare } from "./simulacra-compare.ts";
+import { register as simulacraJudge } from "./simulacra-judge.ts";
+import { register as threads } from "./threads.ts";
 import { register as transcript } from "./transcript.ts";
 import { register as validate } from "./validate.ts";
 import { register as webactionsImport } from "./webactions-import.ts";
@@ -27,6 +33,7 @@ import { register as webactionsPredictions } from "./webactions-predictions.ts";
 import { register as webactionsReason } from "./webactions-reason.ts";
 import { register as webactionsScore } from "./webactions-score.ts";
 import { register as weight } from "./weight.ts";
+import { register as whatif } from "./whatif.ts";
 
 /** Every CLI command lives in its own file and registers itself here, in pipeline order. */
 export function registerCommands(program: Command): void {
@@ -58,6 +65,13 @@ export function registerCommands(program: Command): void {
     margins,
     weight,
     ledger,
+    threads,
+    whatif,
+    multiverse,
+    simulacraCompare,
+    simulacraJudge,
+    simulacraBelievability,
+    serve,
     mockLlm,
   ]) {
     register(program);

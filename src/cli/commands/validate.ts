@@ -19,6 +19,14 @@ export function register(program: Command): void {
       const study = loadStudy(file);
       const { spec, version } = study;
       const web = spec.instrument.webactions;
+      const c = spec.instrument.community;
+      if (c) {
+        // A community's members are generated when it runs; there are no people or items to check yet.
+        process.stdout.write(
+          `${file}: ok (study "${spec.name}", version ${version}, a community of ${c.personas} personas × ${c.threads} threads)\n`,
+        );
+        return;
+      }
       if (web) {
         // A web-action study's sessions and model are checked when it runs (its sessions are read then).
         process.stdout.write(

@@ -3,11 +3,13 @@ import { Plan } from "../../designs/index.ts";
 import { UserError } from "../../errors/index.ts";
 import type {
   AgentRecord,
+  BelievabilityTestRecord,
   CachedResponse,
   CommitBatch,
   JobList,
   JobRecord,
   JobStatus,
+  JudgmentRecord,
   LedgerEntry,
   LedgerFilter,
   ResponseRecord,
@@ -31,6 +33,7 @@ import {
   transaction,
   writeRows,
 } from "./batch.ts";
+import { getTest, listJudgments, listTests, saveJudgment, saveTest } from "./believability.ts";
 import { leasedCount, leaseJobs, releaseLeases, renewLeases } from "./leases.ts";
 import { addLedgerEntries, ledgerEntries } from "./ledger.ts";
 import { claimRun, heartbeat, releaseRun } from "./locks.ts";
@@ -372,6 +375,26 @@ export class SqliteStore implements Store {
       n: number;
     }[];
     return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
+  }
+
+  async saveBelievabilityTest(test: BelievabilityTestRecord): Promise<void> {
+    saveTest(this.db, test);
+  }
+
+  async getBelievabilityTest(id: string): Promise<BelievabilityTestRecord | undefined> {
+    return getTest(this.db, id);
+  }
+
+  async believabilityTests(runId?: string): Promise<BelievabilityTestRecord[]> {
+    return listTests(this.db, runId);
+  }
+
+  async saveJudgment(judgment: JudgmentRecord): Promise<void> {
+    saveJudgment(this.db, judgment);
+  }
+
+  async judgments(testId: string): Promise<JudgmentRecord[]> {
+    return listJudgments(this.db, testId);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { BELIEVABILITY_SCHEMA } from "./believability.ts";
 import { LEDGER_TABLE } from "./ledger.ts";
 
 /** Schema changes in order; each runs once, recorded in schema_migrations. Never edit a shipped one. */
@@ -161,4 +162,7 @@ export const migrations: string[] = [
    );`,
   // The validation ledger (see ledger.ts).
   LEDGER_TABLE,
+  // Believability tests of simulated communities (pairs of a real and a simulated thread) and
+  // each judge's answers.
+  BELIEVABILITY_SCHEMA,
 ];
