@@ -120,7 +120,10 @@ model: {mode: distribution}
     "c.yaml:3:13 instrument.items: required: list at least one item (or describe a community: instrument.community, or give instrument.webactions)",
   ]);
   const nobody = problems("name: s\ninstrument: {items: [{gss: cappun}]}\n");
-  assert.ok(nobody[0].endsWith("population: required: where the simulated people come from"), nobody.join("\n"));
+  assert.ok(
+    nobody[0].endsWith("population: required: where the simulated people come from"),
+    nobody.join("\n"),
+  );
 });
 
 test("the JSON Schema describes the community block", () => {
