@@ -33,6 +33,8 @@ export interface StagesSummary extends RunSummary {
   retried: number;
   /** The stage being worked on when the run stopped (the last one when it completed). */
   stage: string;
+  /** Every stage was planned and every job executed to an outcome: nothing is left pending. */
+  complete: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function runStages(
     alreadyDone: 0,
     retried: 0,
     stage: stages[0]?.name ?? "",
+    complete: false,
   };
   const failures = opts.resumed ? await ctx.store.failedJobs(ctx.runId) : [];
   for (const [index, stage] of stages.entries()) {
@@ -84,6 +87,7 @@ export async function runStages(
     }
     // A stage whose jobs are not all done (a job stopped between its calls) cannot feed the next.
     if (summary && summary.done + summary.failed < pending.length) break;
+    if (index === stages.length - 1) total.complete = true;
   }
   return total;
 }

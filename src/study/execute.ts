@@ -87,7 +87,13 @@ export async function executeStages(o: ExecuteOptions): Promise<Execution> {
     if (claim.lost.aborted) {
       notes.push("another process took this run over (this one had stopped sending heartbeats)");
     }
-    const leftPending = summary.stoppedBy === null ? (await store.jobCounts(run.id)).pending : 1;
+    // A run whose every stage ended with every job executed has nothing pending: counting the
+    // store's jobs would cost a pass over a large run's rows for nothing.
+    const leftPending = summary.complete
+      ? 0
+      : summary.stoppedBy === null
+        ? (await store.jobCounts(run.id)).pending
+        : 1;
     const status: RunStatus =
       leftPending === 0 ? "completed" : summary.stoppedBy === "budget" ? "budget_exhausted" : "interrupted";
     await store.setRunStatus(run.id, status);
