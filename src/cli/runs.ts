@@ -1,4 +1,5 @@
 import { UserError } from "../errors/index.ts";
+import { formatPath, type StudySpec, studySchema } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
 
 /** The run a command names, or the most recently updated one; errors list the runs that exist. */
@@ -15,4 +16,21 @@ export async function chooseRun(
   if (!run)
     throw new UserError(`no run "${runArg}" in ${dbFile} (runs: ${runs.map((r) => r.id).join(", ")})`);
   return run;
+}
+
+/** The spec a run was made from, as stored with it. */
+export async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise<StudySpec> {
+  const study = await store.getStudy(run.studyId);
+  if (!study)
+    throw new UserError(`run ${run.id}: its study ${run.studyId} is not in the database`, { where: dbFile });
+  const parsed = studySchema.safeParse(study.spec);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new UserError(
+      `the stored spec of run ${run.id} no longer validates (${formatPath(first.path)}: ${first.message}); ` +
+        "it was written by another version of Populace",
+      { where: dbFile },
+    );
+  }
+  return parsed.data;
 }

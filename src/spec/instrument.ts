@@ -1,5 +1,9 @@
 import { z } from "zod";
+import { gameSchema } from "../instruments/games/index.ts";
+import { classicInstrumentSchema } from "./classic.ts";
 import { id } from "./common.ts";
+import { conjointInstrumentSchema } from "./conjoint.ts";
+import { demandInstrumentSchema } from "./demand.ts";
 import { LIMITS } from "./limits.ts";
 
 /** What the simulated people are asked (DESIGN section 4). */
@@ -76,7 +80,8 @@ const gssItem = z.strictObject({
 
 export const itemSchema = z.union([gssItem, questionSchema]);
 
-export const instrumentSchema = z.strictObject({
+/** A questionnaire: items asked in calls (batch) or one a turn (sequential). */
+export const surveySchema = z.strictObject({
   // No defaults here: a default would enter the study's version hash, and an upgrade would then
   // start new runs of studies that did not change.
   flow: z
@@ -100,5 +105,25 @@ export const instrumentSchema = z.strictObject({
     .describe("Questions asked in one model call (generate mode); more per call costs less"),
 });
 
+/**
+ * The instrument: a survey (items), an economic game (game:), or a template (demand, conjoint,
+ * classic) that makes its own items and arms. The survey is last so that a block matching
+ * nothing is reported as a survey's problems (the other branches need a key a survey lacks).
+ */
+export const instrumentSchema = z.union([
+  gameSchema,
+  demandInstrumentSchema,
+  conjointInstrumentSchema,
+  classicInstrumentSchema,
+  surveySchema,
+]);
+
 export type ItemSpec = z.infer<typeof itemSchema>;
+export type SurveySpec = z.infer<typeof surveySchema>;
+export type InstrumentSpec = z.infer<typeof instrumentSchema>;
+
+/** The instrument when it is a survey (a block with items), else undefined. */
+export function surveyOf(instrument: InstrumentSpec): SurveySpec | undefined {
+  return "items" in instrument ? instrument : undefined;
+}
 export type ConditionSpec = z.infer<typeof conditionSchema>;

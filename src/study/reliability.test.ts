@@ -126,7 +126,10 @@ test("a rerun retries jobs that failed for transient reasons; invalid answers st
     const failedBefore = (await store.jobCounts(first.run.id)).failed;
     assert.ok(failedBefore > 10, `server errors failed some jobs (${failedBefore})`);
     const failedRows = (await rows(store, first.run.id)).filter((r) => r.status === "failed");
-    assert.ok(failedRows.every((r) => !r.cacheHit), "a failed call is not a cache hit");
+    assert.ok(
+      failedRows.every((r) => !r.cacheHit),
+      "a failed call is not a cache hit",
+    );
     const again = await runStudy({
       study: s,
       store,

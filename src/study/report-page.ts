@@ -3,6 +3,7 @@ import type { Estimate } from "../analysis/effects/index.ts";
 import { type Cell, formatP, type PlotSpec, type ReportDoc, type ReportSection } from "../report/index.ts";
 import type { CalibrationReport, ItemReport, StudyReport } from "./report.ts";
 import { estimandText } from "./report-calibration.ts";
+import { experimentSections } from "./report-experiment.ts";
 
 const num = (x: number | null, digits = 3): number | null => (x === null ? null : Number(x.toFixed(digits)));
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -60,6 +61,7 @@ export function studyReportDoc(report: StudyReport): ReportDoc {
     },
     overviewSection(report),
     ...report.items.map((item) => itemSection(item, report.arms.length > 1)),
+    ...experimentSections(report),
     {
       heading: "Failures",
       ...(report.failures.jobs === 0

@@ -1,5 +1,6 @@
 import { formatP } from "../report/index.ts";
 import type { StudyReport } from "./report.ts";
+import { experimentText } from "./report-experiment.ts";
 
 const f3 = (x: number | null) => (x === null ? "—" : x.toFixed(3));
 const count = (n: number) => n.toLocaleString("en-US");
@@ -55,6 +56,7 @@ export function studyReportText(r: StudyReport): string {
     const width = Math.max(0, ...rows.map(([label]) => label.length)) + 2;
     for (const [label, text] of rows) lines.push(`    ${`${label}:`.padEnd(width)}${text}`);
   }
+  lines.push(...experimentText(r));
   for (const f of r.failures.reasons) lines.push(`  failed ×${f.jobs}: ${f.reason}`);
   const e = r.calibration.estimates;
   if (e) {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import type { Agent } from "../agents/index.ts";
 import { profileText } from "../agents/index.ts";
-import { jobSeed, Plan } from "../designs/index.ts";
+import { jobSeed } from "../designs/index.ts";
 import {
   Budget,
   type ModelEntry,
@@ -22,7 +22,7 @@ import type { RunRecord, RunStatus, Store } from "../store/types.ts";
 import { checkStudyAgainstModel } from "./check.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { type Estimate, estimateRun } from "./estimate.ts";
-import { resolveQuestions } from "./items.ts";
+import { type StudyInstrument, studyInstrument } from "./instrument.ts";
 import { claimRunFor } from "./lock.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation, populationNotes } from "./population.ts";
@@ -83,7 +83,10 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const given = typeof options.store === "function" ? null : options.store;
   const spec = study.spec;
   const notes: string[] = [];
-  const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir, study);
+  const instrument: StudyInstrument = options.questions
+    ? { kind: "survey", questions: options.questions }
+    : studyInstrument(spec, options.dataDir, study);
+  const questions = instrument.questions;
   checkConfirmatoryPlan(study, questions);
   const agents =
     options.agents ??
@@ -100,7 +103,8 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     });
   const mode = spec.model.mode;
   checkStudyAgainstModel(study, questions, model, agents.length);
-  const plan = studyPlan(spec, agents, questions);
+  const plan = studyPlan(spec, agents, instrument);
+  notes.push(...plan.notes);
 
   const table = loadPriceTable(options.pricesFile);
   const priceNote = model.kind === "llm" ? missingPriceNote(model.id, table) : undefined;
@@ -126,7 +130,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     temperature: spec.model.temperature,
     maxOutputTokens: spec.model.max_output_tokens,
   };
-  const jobs = new Plan(plan.input);
+  const jobs = plan.jobs;
   const now = new Date().toISOString();
   const record: RunRecord = {
     id: runId,
@@ -145,7 +149,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     // Read-only: an existing run's pending jobs, else the whole plan; nothing is saved.
     const existing = given ? await given.getRun(runId) : undefined;
     const pending = existing && given ? await given.jobs(runId, "pending") : jobs;
-    const estimate = estimateRun(pending, settings, price, plan.flow !== undefined);
+    const estimate = estimateRun(pending, settings, price, plan);
     if (priceNote) estimate.priceNote = priceNote;
     return {
       run: existing ?? record,

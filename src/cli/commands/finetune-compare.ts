@@ -5,7 +5,7 @@ import { parseFormula } from "../../analysis/regression/index.ts";
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { type BeforeAfterResult, beforeAfterReport, runBeforeAfter } from "../../finetune/index.ts";
-import { loadStudy } from "../../spec/index.ts";
+import { loadStudy, requireSurvey } from "../../spec/index.ts";
 import { openStore } from "../../store/index.ts";
 import { resolveQuestions } from "../../study/index.ts";
 import { commandGroup } from "../group.ts";
@@ -125,7 +125,7 @@ export function register(program: Command): void {
     try {
       const result = await runBeforeAfter({
         study,
-        questions: resolveQuestions(study.spec.instrument.items, dataDir),
+        questions: resolveQuestions(requireSurvey(study, "finetune compare").items, dataDir),
         store,
         dataDir,
         human: loadAnswers(flags.human, "categorical", "human"),

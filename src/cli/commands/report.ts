@@ -1,14 +1,12 @@
 import { accessSync, constants } from "node:fs";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
-import { UserError } from "../../errors/index.ts";
 import { ledgerEntry, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
-import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
-import { openStore, type RunRecord, type Store } from "../../store/index.ts";
+import { openStore, type Store } from "../../store/index.ts";
 import { buildStudyReport, type StudyReport, studyReportDoc, studyReportText } from "../../study/index.ts";
 import { writeHtml } from "../output.ts";
-import { chooseRun } from "../runs.ts";
+import { chooseRun, storedSpec } from "../runs.ts";
 import { withStore } from "../store.ts";
 
 interface ReportFlags {
@@ -18,23 +16,6 @@ interface ReportFlags {
   dataDir?: string;
   humanData?: string;
   ledger: boolean;
-}
-
-/** The spec a run was made from, as stored with it. */
-async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise<StudySpec> {
-  const study = await store.getStudy(run.studyId);
-  if (!study)
-    throw new UserError(`run ${run.id}: its study ${run.studyId} is not in the database`, { where: dbFile });
-  const parsed = studySchema.safeParse(study.spec);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new UserError(
-      `the stored spec of run ${run.id} no longer validates (${formatPath(first.path)}: ${first.message}); ` +
-        "it was written by another version of Populace",
-      { where: dbFile },
-    );
-  }
-  return parsed.data;
 }
 
 export function register(program: Command): void {

@@ -20,8 +20,8 @@ export function register(program: Command): void {
       const { spec, version } = study;
       const check = validateStudy(study, { dataDir: resolveDataDir(opts.dataDir), modelId: opts.model });
       process.stdout.write(
-        `${file}: ok (study "${spec.name}", version ${version}, ${spec.instrument.items.length} items, ` +
-          `${spec.design.arms.length} arm(s), ${spec.design.replicates} replicate(s); ${check.agents} people, ` +
+        `${file}: ok (study "${spec.name}", version ${version}, ${check.describe}, ` +
+          `${spec.design.replicates} replicate(s); ${check.agents} people, ` +
           `${check.jobs} jobs on ${check.model.id})\n`,
       );
     });
