@@ -68,7 +68,8 @@ export function checkExperiment(study: ExperimentStudy, ctx: Pick<z.RefinementCt
   const dual = kind === "demand";
   checkDesignModes(design, (path, message) => at(["design", ...path], message), {
     treatment: dual || kind === "classic",
-    outcome: dual,
+    // A classic study refuses the aggregate mode below: no outcome to predict is asked for.
+    outcome: dual || kind === "classic",
   });
   if (kind === "classic" && modes.includes("aggregate"))
     at(
