@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { UserError } from "../errors/index.ts";
 import { formatPath, type StudySpec, studySchema } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/index.ts";
+import { withStore } from "./store.ts";
 
 /** The run a command names, or the most recently updated one; errors list the runs that exist. */
 export async function chooseRun(
@@ -33,4 +35,17 @@ export async function storedSpec(store: Store, run: RunRecord, dbFile: string): 
     );
   }
   return parsed.data;
+}
+
+/** Opens --db read-only for one command and gives it the run named by --run (or the latest) and its spec. */
+export async function withStoredRun<T>(
+  db: string,
+  runArg: string | undefined,
+  use: (store: Store, run: RunRecord, spec: StudySpec) => Promise<T>,
+): Promise<T> {
+  if (!existsSync(db)) throw new UserError("database not found", { where: db });
+  return withStore(db, { readOnly: true }, async (store) => {
+    const run = await chooseRun(store, runArg, db);
+    return use(store, run, await storedSpec(store, run, db));
+  });
 }

@@ -189,7 +189,7 @@ test("public goods, 3 rounds in groups of 4: each round E − cᵢ + mpcr·Σc, 
       });
       totals = totals.map((t, i) => t + num(members[i].get(`r${round}.payoff`)));
     }
-    members.forEach((m, i) => assert.ok(close(num(m.get("payoff")), totals[i])));
+    for (const [i, m] of members.entries()) assert.ok(close(num(m.get("payoff")), totals[i]));
   }
   const prompts = [];
   for await (const t of p.store.turns(p.runId)) if (t.prompt) prompts.push(t.prompt);

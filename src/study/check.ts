@@ -167,7 +167,7 @@ function describeInstrument(i: StudyInstrument, arms: number): string {
     case "survey":
       return withArms(`${i.questions.length} items`);
     case "game":
-      return withArms(`the ${i.game.game.replace("_", " ")} game (partner: ${i.game.partner.type})`);
+      return withArms(`the ${i.game.game.replaceAll("_", " ")} game (partner: ${i.game.partner.type})`);
     case "conjoint":
       return withArms(
         `conjoint, ${n(i.conjoint.tasks, "task")}${i.conjoint.repeat_task !== undefined ? " and a repeated task" : ""}`,

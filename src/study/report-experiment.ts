@@ -217,8 +217,8 @@ export function experimentSections(e: ExperimentReport): ReportSection[] {
     out.push({
       heading: "Game",
       paragraphs: [
-        `The ${g.game.replace("_", " ")} game against ${g.partner}: ${g.groups} episodes played${g.unmatched ? `, ${g.unmatched} people left over (not played; their rows are skipped with the reason)` : ""}.`,
-        "Moves are shares of what the player could choose from (the endowment; for the trust receiver what arrived), or 1/0 for cooperate or accept; `populace games --run` compares them with human play.",
+        `The ${g.game.replaceAll("_", " ")} game against ${g.partner}: ${g.groups} episodes played${g.unmatched ? `, ${g.unmatched} people left over (not played; their rows are skipped with the reason)` : ""}.`,
+        "Moves are shares of what the player could choose from (the endowment; for the trust receiver what arrived), or 1/0 for cooperate or accept; populace games --run compares them with human play.",
       ],
       table: {
         columns: ["role", "people", "decisions", "mean move [95% CI]", "mean earnings"],

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import {
   type AmceEstimate,
@@ -11,8 +10,7 @@ import { readRows } from "../../analysis/regression/index.ts";
 import { readConjointRun } from "../../conjoint/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
-import { chooseRun, storedSpec } from "../runs.ts";
-import { withStore } from "../store.ts";
+import { withStoredRun } from "../runs.ts";
 
 interface AmceFlags extends ReportFlags {
   outcome?: string;
@@ -53,10 +51,7 @@ function splitList(text: string): string[] {
 async function runProfiles(
   f: AmceFlags,
 ): Promise<{ res: AmceEstimate; notes: string[]; json: Record<string, unknown> }> {
-  if (!existsSync(f.db)) throw new UserError("no database", { where: f.db });
-  return withStore(f.db, { readOnly: true }, async (store) => {
-    const run = await chooseRun(store, f.run, f.db);
-    const spec = await storedSpec(store, run, f.db);
+  return withStoredRun(f.db, f.run, async (store, run, spec) => {
     const i = spec.instrument;
     if (!("template" in i) || i.template !== "conjoint")
       throw new UserError(`run ${run.id} is not a conjoint study (its instrument is not template: conjoint)`);

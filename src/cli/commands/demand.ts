@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import {
   type DesignAnswer,
@@ -13,8 +12,7 @@ import { UserError } from "../../errors/index.ts";
 import { compileDesign, readDesignAnswers as readRunAnswers } from "../../experiments/index.ts";
 import { parseAlpha } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
-import { chooseRun, storedSpec } from "../runs.ts";
-import { withStore } from "../store.ts";
+import { withStoredRun } from "../runs.ts";
 
 interface DemandFlags extends ReportFlags {
   outcome: string;
@@ -32,10 +30,7 @@ const f3 = (v: number) => v.toFixed(3);
 async function fromRun(
   f: DemandFlags,
 ): Promise<{ answers: DesignAnswer[]; heldFixed: string[]; run: string }> {
-  if (!existsSync(f.db)) throw new UserError("no database", { where: f.db });
-  return withStore(f.db, { readOnly: true }, async (store) => {
-    const run = await chooseRun(store, f.run, f.db);
-    const spec = await storedSpec(store, run, f.db);
+  return withStoredRun(f.db, f.run, async (store, run, spec) => {
     const i = spec.instrument;
     if (!("template" in i) || i.template !== "demand")
       throw new UserError(`run ${run.id} is not a demand study (its instrument is not template: demand)`);

@@ -6,11 +6,11 @@ import { HUMAN_GAMES, type HumanGameInfo, type HumanGameName, readHumanGame } fr
 import { UserError } from "../../errors/index.ts";
 import { readGameDecisions } from "../../games/index.ts";
 import type { Role } from "../../instruments/games/index.ts";
+import { formatP } from "../../report/index.ts";
 import { intFlag, parseAlpha, parseLabels } from "../options.ts";
 import { emitResult, type ReportFlags, withReportOptions } from "../output.ts";
 import { checkSimSource } from "../run-input.ts";
-import { chooseRun, storedSpec } from "../runs.ts";
-import { withStore } from "../store.ts";
+import { withStoredRun } from "../runs.ts";
 
 interface GamesFlags extends ReportFlags {
   human: string;
@@ -95,7 +95,7 @@ export function register(program: Command): void {
       `${h.measure}`,
       `${labels.human.padEnd(12)} mean ${show(res.human.mean)} [${show(res.human.lower)}, ${show(res.human.upper)}]  ${res.human.n_decisions} decisions, ${res.human.n_people} people`,
       `${labels.sim.padEnd(12)} mean ${show(res.sim.mean)} [${show(res.sim.lower)}, ${show(res.sim.upper)}]  ${res.sim.n_decisions} decisions, ${res.sim.n_people} people`,
-      `difference ${show(res.mean_difference.estimate)} (p ${show(res.mean_difference.p)}), W1 ${show(res.w1)}, JSD ${show(res.jsd)}`,
+      `difference ${show(res.mean_difference.estimate)} (p ${formatP(res.mean_difference.p) ?? "—"}), W1 ${show(res.w1)}, JSD ${show(res.jsd)}`,
     ];
     if (res.by) {
       lines.push(`by ${res.by}:`);
@@ -119,10 +119,7 @@ export function register(program: Command): void {
  * checking that the run played the same game under the same rules of response.
  */
 async function runDecisions(f: GamesFlags, h: HumanSide): Promise<Decision[]> {
-  if (!existsSync(f.db)) throw new UserError("no database", { where: f.db });
-  return withStore(f.db, { readOnly: true }, async (store) => {
-    const run = await chooseRun(store, f.run, f.db);
-    const spec = await storedSpec(store, run, f.db);
+  return withStoredRun(f.db, f.run, async (store, run, spec) => {
     const g = spec.instrument;
     if (!("game" in g))
       throw new UserError(`run ${run.id} is not a game run (its study has no instrument.game)`);
