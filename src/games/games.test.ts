@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { createModel, type LanguageModel } from "../llm/index.ts";
 import { type MockLlm, startMockLlm } from "../mock-llm/index.ts";
+import { checkReportInBrowser } from "../report/index.ts";
 import { parseStudy } from "../spec/index.ts";
 import { openStore, type ResponseRecord, type Store } from "../store/index.ts";
 import { runStudy } from "../study/index.ts";
@@ -339,6 +340,23 @@ test("populace games --run compares a run's play with the human data; the wrong 
   assert.equal(out.human.n_people, 11_935);
   const gives = p.rows.filter((x) => x.item === "give").map((x) => (x.answer as number) / 100);
   assert.ok(Math.abs(out.sim.mean - gives.reduce((a, b) => a + b, 0) / gives.length) < 1e-12);
+  const html = join(dir, "dictator-vs-moblab.html");
+  const plotted = await populace([
+    "games",
+    "--run",
+    p.runId,
+    "--db",
+    db,
+    "--human",
+    "moblab-dictator",
+    "--html",
+    html,
+  ]);
+  assert.equal(plotted.code, 0, plotted.stderr);
+  const page = await checkReportInBrowser(html);
+  assert.deepEqual(page.consoleErrors, []);
+  assert.ok(page.plots > 0 && page.plots === page.slots, `every plot drawn (${page.plots} of ${page.slots})`);
+  assert.deepEqual(page.textProblems, []);
   const wrong = await populace(["games", "--run", p.runId, "--db", db, "--human", "heffner-pd"]);
   assert.equal(wrong.code, 2);
   assert.match(
@@ -387,4 +405,35 @@ test("a game's dry run counts its calls; the statistical baseline is refused a g
     baseline.stderr,
     /instrument: baseline:demographic \(a statistical baseline .*\) answers only GSS questions, and a game needs a model that reads its prompts/,
   );
+});
+
+test("games --run --by partner: a repeated game's decisions by the partner's move of the round before", async () => {
+  const p = await play("pd-partner", "{ game: prisoners_dilemma, rounds: 3 }", 10);
+  await p.store.close();
+  const args = ["games", "--run", p.runId, "--db", join(dir, "pd-partner.db"), "--human", "heffner-pd"];
+  const r = await populace([...args, "--by", "partner", "--min-group", "1", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.sim.n_decisions, 10 * 2, "rounds 2 and 3: round 1 saw no partner move");
+  // Expected from the stored rows: each round-2 and round-3 choice grouped by the partner's previous action.
+  const cooperated = new Map<number, number[]>();
+  for (const [a, b] of groups(p)) {
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ]) {
+      for (const round of [2, 3]) {
+        const seen = other.get(`r${round - 1}.action`) === "cooperate" ? 1 : 0;
+        const list = cooperated.get(seen) ?? [];
+        list.push(me.get(`r${round}.action`) === "cooperate" ? 1 : 0);
+        cooperated.set(seen, list);
+      }
+    }
+  }
+  for (const g of out.groups.filter((x: { sim: unknown }) => x.sim)) {
+    const list = cooperated.get(g.group)!;
+    assert.ok(Math.abs(g.sim.mean - list.reduce((s: number, v: number) => s + v, 0) / list.length) < 1e-12);
+  }
+  const text = await populace([...args, "--by", "partner", "--min-group", "1"]);
+  assert.match(text.stdout, /note: By partner: 10 simulated decisions made before any partner move was seen/);
 });

@@ -118,7 +118,9 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   if (priceNote && !options.dryRun) notes.push(priceNote);
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
-  const runId = runIdOf(study, model, mode, agents, profiles, questions, options.newRun);
+  // A design's arm texts may come from the data directory (a classic study's materials): they name the run too.
+  const arms = instrument.kind === "design" ? instrument.experiment.design.arms : undefined;
+  const runId = runIdOf(study, model, mode, agents, profiles, questions, options.newRun, arms);
   // How each job becomes a model call: the same for the dry run's estimate and for the run.
   const settings: RequestSettings = {
     model,
@@ -246,10 +248,12 @@ function runIdOf(
   profiles: ReadonlyMap<string, { profile: string }>,
   questions: readonly Question[],
   newRun?: boolean,
+  arms?: unknown,
 ): string {
   const inputs = createHash("sha256").update(JSON.stringify([study.version, model.id, mode]));
   for (const a of agents) inputs.update(`\u0000${a.id}\u0000${profiles.get(a.id)!.profile}`);
   inputs.update(`\u0000${JSON.stringify(questions)}`);
+  if (arms !== undefined) inputs.update(`\u0000${JSON.stringify(arms)}`);
   const runKey = inputs.digest("hex").slice(0, 8);
   return `${study.spec.name}-${runKey}${newRun ? `-${Date.now().toString(36)}` : ""}`;
 }

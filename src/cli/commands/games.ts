@@ -83,7 +83,21 @@ export function register(program: Command): void {
     checkSimSource(f, "simulated decisions");
     const labels = parseLabels(f.labels);
     const h = humanSide(f.human, f.dataDir);
-    const sim = f.run !== undefined ? await runDecisions(f, h) : readDecisions(f.sim!);
+    const notes = h.note ? [h.note] : [];
+    let sim = f.run !== undefined ? await runDecisions(f, h) : readDecisions(f.sim!);
+    if (f.run !== undefined && f.by === "partner") {
+      // A run's decisions made before anything of the partner was seen (round 1 of simultaneous play) have no partner move.
+      const seen = sim.filter((d) => d.partner !== undefined);
+      if (seen.length === 0)
+        throw new UserError(
+          `--by partner: no decision of run ${f.run} followed a partner's move (one-shot simultaneous play); use a stated partner move, a second mover, or several rounds`,
+        );
+      if (seen.length < sim.length)
+        notes.push(
+          `By partner: ${sim.length - seen.length} simulated decisions made before any partner move was seen (round 1) are left out of the groups and of the totals.`,
+        );
+      sim = seen;
+    }
     const res = compareGamePlay(h.decisions, sim, {
       by: f.by as "round" | "partner" | undefined,
       bins: intFlag(f.bins, "--bins", 1),
@@ -108,8 +122,8 @@ export function register(program: Command): void {
     emitResult(
       f,
       res,
-      (o) => gamePlayReport(res, h.measure, { ...o, notes: h.note ? [h.note] : undefined }),
-      () => lines.join("\n"),
+      (o) => gamePlayReport(res, h.measure, { ...o, notes: notes.length ? notes : undefined }),
+      () => [...lines, ...notes.slice(h.note ? 1 : 0).map((n) => `note: ${n}`)].join("\n"),
     );
   });
 }
