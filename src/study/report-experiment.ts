@@ -9,6 +9,7 @@ import { type DemandStudy, demandSections, demandStudy } from "../analysis/deman
 import { designDiagnosticsSection, focalismNote, type ProbeResult } from "../analysis/designs/index.ts";
 import { mean, sd, tQuantile } from "../analysis/stats/index.ts";
 import { readConjointRun } from "../conjoint/index.ts";
+import { UserError } from "../errors/index.ts";
 import { designDiagnostics, readDesignAnswers } from "../experiments/index.ts";
 import { type GameInputs, PAYOFF_ITEM, personSeats, ROLE_ITEM, readGameDecisions } from "../games/index.ts";
 import { type GameParams, type Role, seats } from "../instruments/games/index.ts";
@@ -52,6 +53,8 @@ export interface GameReport {
 export interface ConjointReport {
   arm: string;
   amce: AmceEstimate | null;
+  /** Why there are no AMCEs (too few answers yet). */
+  amce_problem: string | null;
   left_out: number;
   repeated: Agreement | null;
 }
@@ -73,7 +76,10 @@ export async function experimentReport(
     const answers = await readDesignAnswers(store, run.id, e);
     const held = e.design.hold_fixed ?? [];
     const heldNames = held.map((h) => `${h.name} (${h.value})`);
-    const purchases = answers.some((a) => a.item === e.outcomeItem);
+    // Curves need a purchase answer in every mode; an unfinished run may not have them yet.
+    const modes = new Set(answers.map((a) => a.mode));
+    const answered = new Set(answers.filter((a) => a.item === e.outcomeItem).map((a) => a.mode));
+    const purchases = modes.size > 0 && [...modes].every((m) => answered.has(m));
     return {
       design: {
         kind: e.kind,
@@ -93,20 +99,29 @@ export async function experimentReport(
   if (instrument.kind === "conjoint") {
     const c = await readConjointRun(store, run.id);
     const attributes = instrument.conjoint.attributes.map((a) => a.name);
-    const amce =
-      c.rows.length > 0 && new Set(c.rows.map((r) => r.respondent)).size > 1
-        ? estimateAmce(
-            {
-              name: `run ${run.id}`,
-              rows: c.rows.map((r) => ({ respondent: r.respondent, chosen: r.chosen, ...r.levels })),
-            },
-            { outcome: "chosen", respondent: "respondent", attributes },
-          )
-        : null;
+    let amce: AmceEstimate | null = null;
+    let problem: string | null = null;
+    if (c.rows.length === 0) problem = "no person has every task answered yet";
+    else {
+      try {
+        amce = estimateAmce(
+          {
+            name: `run ${run.id}`,
+            rows: c.rows.map((r) => ({ respondent: r.respondent, chosen: r.chosen, ...r.levels })),
+          },
+          { outcome: "chosen", respondent: "respondent", attributes },
+        );
+      } catch (error) {
+        // Too few people for the regression (a level never shown, one respondent): said, not thrown.
+        if (!(error instanceof UserError)) throw error;
+        problem = error.message;
+      }
+    }
     return {
       conjoint: {
         arm: c.arm,
         amce,
+        amce_problem: problem,
         left_out: c.leftOut.length,
         repeated: c.repeated.length > 0 ? repeatedTaskAgreement(c.repeated) : null,
       },
@@ -240,6 +255,7 @@ export function experimentSections(e: ExperimentReport): ReportSection[] {
         : "No repeated task.",
     ];
     if (c.left_out) lines.push(`${c.left_out} people left out of the AMCEs: a task without a valid choice.`);
+    if (c.amce_problem) lines.push(`No AMCEs: ${c.amce_problem}.`);
     out.push({ heading: "Conjoint", paragraphs: lines });
     if (c.amce) out.push(...amceSections(c.amce));
   }
