@@ -7,6 +7,7 @@
 import { UserError } from "../errors/index.ts";
 import type { ReportDoc } from "../report/index.ts";
 import type { LoadedStudy } from "../spec/index.ts";
+import { webActionsOf } from "../spec/index.ts";
 import type { Store } from "../store/types.ts";
 import { type RunStudyOptions, runStudy } from "../study/index.ts";
 import {
@@ -86,7 +87,7 @@ async function side(o: WebBeforeAfterOptions, model: string, sessionsFile: strin
 
 export async function runWebBeforeAfter(o: WebBeforeAfterOptions): Promise<WebBeforeAfterResult> {
   const { spec } = o.study;
-  const web = spec.instrument.webactions;
+  const web = webActionsOf(spec.instrument);
   if (!web) throw new Error("internal error: not a web-action study");
   if (spec.design.arms.length > 1 || spec.design.replicates > 1) {
     throw new UserError(

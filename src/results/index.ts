@@ -8,6 +8,7 @@
  * frequent one, ties going to the answer of the earliest replicate among them. Failed replicates
  * are left out; a person with none valid has no answer.
  */
+import { decodeStoredRow } from "../designs/modes/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Answer } from "../instruments/types.ts";
 import type { AgentRecord, ResponseRecord, RunRecord, Store } from "../store/types.ts";
@@ -23,7 +24,7 @@ export interface RunAnswers {
   replicates: number;
   /** arm → item → agent id → the agent's valid answers, by replicate. */
   answers: Map<string, Map<string, Map<string, { replicate: number; answer: Answer }[]>>>;
-  /** Failed responses (left out of every answer). */
+  /** Failed responses (left out of every answer); rows a flow skipped are not counted. */
   failed: number;
 }
 
@@ -41,10 +42,12 @@ export async function readRunAnswers(store: Store, run: RunRecord): Promise<RunA
   const answers: RunAnswers["answers"] = new Map();
   let failed = 0;
   let replicates = 0;
-  for await (const r of store.responses(run.id)) {
+  for await (const stored of store.responses(run.id)) {
+    const r = readBack(stored);
     if (!arms.includes(r.arm)) arms.push(r.arm);
     if (!items.includes(r.item)) items.push(r.item);
     replicates = Math.max(replicates, r.replicate);
+    if (r.status === "skipped") continue;
     if (r.status !== "ok" || r.answer === null) {
       failed++;
       continue;
@@ -53,6 +56,16 @@ export async function readRunAnswers(store: Store, run: RunRecord): Promise<RunA
   }
   if (arms.length === 0) throw new UserError(`run ${run.id} has no responses yet`);
   return { run, agents, arms, items, replicates, answers, failed };
+}
+
+/**
+ * A stored row with its arm and item as analysis names them: a design's call over every arm is
+ * stored under one arm with items "<arm>/<item>", and is read back to each answer's arm (with
+ * several design modes in a run, arms read MODE@ARM).
+ */
+export function readBack(r: ResponseRecord): ResponseRecord {
+  const d = decodeStoredRow(r.arm, r.item);
+  return d.arm === r.arm && d.item === r.item ? r : { ...r, arm: d.arm, item: d.item };
 }
 
 function add(answers: RunAnswers["answers"], r: ResponseRecord): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { parseStudy, SpecError, studyJsonSchema } from "./index.ts";
+import { communityOf, parseStudy, SpecError, studyJsonSchema, surveyOf } from "./index.ts";
 
 const community = `name: bakers
 instrument:
@@ -26,8 +26,8 @@ function problems(text: string): string[] {
 test("a community needs no population and no items, and gets the paper's defaults", () => {
   const { spec } = parseStudy(community, "c.yaml");
   assert.equal(spec.population, undefined);
-  assert.deepEqual(spec.instrument.items, []);
-  assert.deepEqual(spec.instrument.community, {
+  assert.equal(surveyOf(spec.instrument), undefined);
+  assert.deepEqual(communityOf(spec.instrument), {
     goal: "people learning to bake bread at home",
     rules: ["Be kind"],
     seed_personas: ["Yuna, a nurse who bakes sourdough"],
@@ -43,8 +43,8 @@ test("a community needs no population and no items, and gets the paper's default
 test("the example community validates", () => {
   const file = new URL("../../examples/community/bakers.yaml", import.meta.url);
   const { spec } = parseStudy(readFileSync(file, "utf8"), "bakers.yaml");
-  assert.equal(spec.instrument.community?.personas, 50);
-  assert.equal(spec.instrument.community?.threads, 40);
+  assert.equal(communityOf(spec.instrument)?.personas, 50);
+  assert.equal(communityOf(spec.instrument)?.threads, 40);
 });
 
 test("community problems are reported with their line and field path", () => {
@@ -117,7 +117,7 @@ model: {mode: distribution}
   assert.ok(found.some((p) => p.includes("model.mode: a community's members write posts and replies")));
   const survey = problems("name: s\npopulation: {source: agent-bank, n: 5}\ninstrument: {}\n");
   assert.deepEqual(survey, [
-    "c.yaml:3:13 instrument.items: required: list at least one item (or describe a community: instrument.community, or give instrument.webactions)",
+    "c.yaml:3:13 instrument.items: required: list at least one item (or name another instrument: game, template, community or webactions)",
   ]);
   const nobody = problems("name: s\ninstrument: {items: [{gss: cappun}]}\n");
   assert.ok(
@@ -138,6 +138,6 @@ test("the community spec in the README validates", () => {
   const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(yaml, "no yaml block under ## Simulated communities");
   const { spec } = parseStudy(yaml, "README.md");
-  assert.equal(spec.instrument.community?.personas, 50);
-  assert.equal(spec.instrument.community?.p_reply, 0.8);
+  assert.equal(communityOf(spec.instrument)?.personas, 50);
+  assert.equal(communityOf(spec.instrument)?.p_reply, 0.8);
 });

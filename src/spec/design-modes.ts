@@ -3,9 +3,8 @@ import { BLINDING_MODES, type BlindingMode } from "../designs/modes/index.ts";
 import { id } from "./common.ts";
 
 /**
- * Proposed additions to the `design` block (issue 12, not yet part of studySchema): how the
- * design is put to the simulated people (Gui & Toubia 2025), the confound probe, and covariates
- * held fixed in the prompt.
+ * Fields of the `design` block on how the design is put to the simulated people (Gui & Toubia
+ * 2025), the confound probe, and covariates held fixed in the prompt.
  *
  *   design:
  *     blinding: [blind, unblinded, aggregate]   # one mode, or several run side by side
@@ -16,16 +15,17 @@ import { id } from "./common.ts";
  *     hold_fixed:
  *       - { name: competitor price, value: "$3.00" }
  *
- * Wiring: spread `designModeFields` into designSchema and call `checkDesignModes` from the study's
- * superRefine, passing whether the instrument names its own treatment and aggregate outcome (the
- * demand template does).
+ * designSchema spreads `designModeFields`; the study's superRefine calls `checkDesignModes`,
+ * passing whether the instrument names its own treatment and aggregate outcome (the demand
+ * template does). No field has a default: a default would enter the version hash of every study
+ * written before these fields existed, and their runs would no longer resume.
  */
 const mode = z.enum(BLINDING_MODES as [BlindingMode, ...BlindingMode[]]);
 
 export const designModeFields = {
   blinding: z
     .union([mode, z.array(mode).min(1, "name at least one mode")])
-    .default("blind")
+    .optional()
     .describe(
       "blind (flagged as at risk of confounding) | unblinded | within | aggregate; a list runs each side by side",
     ),
@@ -50,20 +50,28 @@ export const designModeFields = {
         max: z.number().optional(),
       }),
     )
-    .default([])
+    .min(1, "name at least one variable")
+    .optional()
     .describe("Unspecified variables each simulated person states before answering, per arm"),
   hold_fixed: z
     .array(z.strictObject({ name: z.string().min(1), value: z.string().min(1) }))
-    .default([])
+    .min(1, "name at least one covariate")
+    .optional()
     .describe("Covariates stated in every prompt (the report adds a focalism note)"),
 };
 
 export const designModesSchema = z.strictObject(designModeFields);
 export type DesignModesSpec = z.infer<typeof designModesSchema>;
 
-/** The modes of a design block as a list. */
+/** The modes of a design block as a list (blind when none is named). */
 export function blindingModes(spec: Pick<DesignModesSpec, "blinding">): BlindingMode[] {
+  if (spec.blinding === undefined) return ["blind"];
   return Array.isArray(spec.blinding) ? spec.blinding : [spec.blinding];
+}
+
+/** Whether the design names a mode, a probe or covariates held fixed (a survey then runs as a design). */
+export function usesDesignModes(spec: DesignModesSpec): boolean {
+  return spec.blinding !== undefined || spec.probe !== undefined || spec.hold_fixed !== undefined;
 }
 
 /** Cross-field rules: what each mode needs, distinct probe names and sensible probe bounds. */
@@ -84,12 +92,13 @@ export function checkDesignModes(
   if (modes.includes("aggregate") && spec.predict === undefined && !instrument.outcome)
     at(["predict"], 'required by aggregate: what participants would do ("buy the product")');
   const names = new Set<string>();
-  spec.probe.forEach((p, i) => {
+  const probe = spec.probe ?? [];
+  probe.forEach((p, i) => {
     if (names.has(p.name)) at(["probe", i, "name"], `duplicate probe variable "${p.name}"`);
     names.add(p.name);
     if (p.min !== undefined && p.max !== undefined && p.min > p.max)
       at(["probe", i, "max"], "max must not be below min");
   });
-  if (spec.probe.length > 0 && modes.length === 1 && modes[0] === "aggregate")
+  if (probe.length > 0 && modes.length === 1 && modes[0] === "aggregate")
     at(["probe"], "the aggregate mode predicts a whole experiment and is not probed: add a per-person mode");
 }

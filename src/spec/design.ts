@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { id } from "./common.ts";
+import { designModeFields } from "./design-modes.ts";
 import { boundedCount, LIMITS } from "./limits.ts";
 
 /** Under which conditions the simulated people are asked (DESIGN section 5). */
@@ -7,6 +8,12 @@ import { boundedCount, LIMITS } from "./limits.ts";
 const arm = z.strictObject({
   name: id,
   text: z.string().default("").describe("Shown to the simulated person before the questions"),
+  value: z
+    .number()
+    .optional()
+    .describe(
+      "The treatment's number in this arm (e.g. a price): design diagnostics regress the probe on it (default: the arm's position, 0, 1, …)",
+    ),
 });
 
 export const designSchema = z.strictObject({
@@ -29,4 +36,7 @@ export const designSchema = z.strictObject({
     .describe(
       "between: randomize within blocks of people who share these attributes (arms balanced ±1 per block)",
     ),
+  ...designModeFields,
 });
+
+export type DesignSpec = z.infer<typeof designSchema>;

@@ -1,10 +1,10 @@
 import type { z } from "zod";
-import type { designSchema } from "./design.ts";
-import type { instrumentSchema } from "./instrument.ts";
+import type { DesignSpec } from "./design.ts";
+import type { SurveySpec } from "./instrument.ts";
 
 interface FlowStudy {
-  instrument: z.infer<typeof instrumentSchema>;
-  design: z.infer<typeof designSchema>;
+  instrument: SurveySpec;
+  design: DesignSpec;
 }
 
 /** `{{ID}}` in an item's text: an earlier answer piped in. */
@@ -19,7 +19,7 @@ export function pipedIds(text: string): string[] {
  * sequential flow and may only look back at items asked earlier; a condition's answers must be
  * the item's own options; numbers' conditions take min/max; blocking needs between subjects.
  */
-export function checkFlow(study: FlowStudy, ctx: z.RefinementCtx<FlowStudy>): void {
+export function checkFlow(study: FlowStudy, ctx: Pick<z.RefinementCtx, "addIssue">): void {
   const items = study.instrument.items;
   const sequential = study.instrument.flow === "sequential";
   const position = new Map<string, number>();
@@ -82,13 +82,6 @@ export function checkFlow(study: FlowStudy, ctx: z.RefinementCtx<FlowStudy>): vo
       code: "custom",
       path: ["instrument", "items_per_call"],
       message: "the sequential flow asks one item a turn: remove items_per_call (or use 1)",
-    });
-  }
-  if (study.design.block_on && study.design.assignment !== "between") {
-    ctx.addIssue({
-      code: "custom",
-      path: ["design", "block_on"],
-      message: "blocking randomizes between subjects: set design.assignment: between",
     });
   }
 }

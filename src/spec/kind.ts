@@ -1,51 +1,28 @@
 import type { z } from "zod";
-import type { CommunitySpec } from "./community.ts";
-import type { WebActionsSpec } from "./webactions.ts";
+import type { InstrumentSpec } from "./instrument.ts";
 
 interface KindStudy {
   population?: unknown;
-  instrument: {
-    items: unknown[];
-    flow?: string;
-    randomize_options?: boolean;
-    items_per_call: number;
-    community?: CommunitySpec;
-    webactions?: WebActionsSpec;
-  };
+  instrument: InstrumentSpec;
   design: { arms: unknown[]; replicates: number };
   model: { mode: string };
   calibration?: unknown;
 }
 
 /**
- * What each kind of instrument needs. A survey needs its items and a population. A community
- * (its members come from its seed personas and write posts and replies) and a web-action study
- * (its people are the sessions' shoppers, its test cases their steps) need neither, and the
- * survey's settings are errors there. One kind per study.
+ * Who takes part, by kind of instrument. Surveys, games and templates ask a population. A
+ * community's members come from its seed personas, and a web-action study's people are its
+ * sessions' shoppers: neither takes a population, a calibration plan or distribution mode, and a
+ * community has no arms (its Multiverse makes other iterations).
  */
-export function checkInstrumentKind(study: KindStudy, ctx: z.RefinementCtx<KindStudy>): void {
+export function checkInstrumentKind(study: KindStudy, ctx: Pick<z.RefinementCtx, "addIssue">): void {
   const at = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
   const { instrument } = study;
-  if (instrument.community && instrument.webactions) {
-    at(["instrument"], "one kind of instrument per study: instrument.community or instrument.webactions");
-    return;
-  }
-  if (!instrument.community && !instrument.webactions) {
-    if (instrument.items.length === 0) {
-      at(
-        ["instrument", "items"],
-        "required: list at least one item (or describe a community: instrument.community, or give instrument.webactions)",
-      );
-    }
-    if (study.population === undefined) at(["population"], "required: where the simulated people come from");
-    return;
-  }
-  if (instrument.community) {
-    const surveyOnly = "a community asks no questions: remove it (or remove instrument.community)";
-    if (instrument.items.length > 0) at(["instrument", "items"], surveyOnly);
-    if (instrument.flow !== undefined) at(["instrument", "flow"], surveyOnly);
-    if (instrument.randomize_options !== undefined) at(["instrument", "randomize_options"], surveyOnly);
-    if (instrument.items_per_call !== 1) at(["instrument", "items_per_call"], surveyOnly);
+  const community = "community" in instrument;
+  const web = "webactions" in instrument;
+  // (A survey's missing population is reported by the study schema, even when other parts fail.)
+  if (!community && !web) return;
+  if (community) {
     if (study.population !== undefined) {
       at(
         ["population"],
@@ -65,23 +42,17 @@ export function checkInstrumentKind(study: KindStudy, ctx: z.RefinementCtx<KindS
     }
     return;
   }
-  const web = "a web-action study";
-  if (instrument.items.length > 0) {
-    at(["instrument", "items"], `${web} asks no survey items: its test cases are the sessions' steps`);
-  }
-  for (const key of ["flow", "randomize_options"] as const) {
-    if (instrument[key] !== undefined) at(["instrument", key], `survey items only; ${web} has none`);
-  }
+  const what = "a web-action study";
   if (study.population !== undefined) {
     at(
       ["population"],
-      `${web} simulates the sessions' own shoppers (instrument.webactions.personas says who they are): remove population`,
+      `${what} simulates the sessions' own shoppers (instrument.webactions.personas says who they are): remove population`,
     );
   }
   if (study.model.mode !== "generate") {
-    at(["model", "mode"], `${web} asks for a reason and an action as JSON: use mode generate`);
+    at(["model", "mode"], `${what} asks for a reason and an action as JSON: use mode generate`);
   }
   if (study.calibration !== undefined) {
-    at(["calibration"], `${web} is scored against its sessions (populace report), not calibrated`);
+    at(["calibration"], `${what} is scored against its sessions (populace report), not calibrated`);
   }
 }

@@ -81,7 +81,7 @@ export function parseStudy(text: string, file = "study.yaml"): LoadedStudy {
   if (!result.success) {
     throw new SpecError(
       file,
-      flatten(result.error.issues).flatMap((issue) => problemsOf(issue, doc, lineCounter, file, data)),
+      flatten(result.error.issues, data).flatMap((issue) => problemsOf(issue, doc, lineCounter, file, data)),
     );
   }
   const version = createHash("sha256").update(JSON.stringify(result.data)).digest("hex").slice(0, 16);
@@ -179,22 +179,76 @@ function aliasProblems(doc: YamlDoc, at: (offset: number) => string): SpecProble
 type Issue = z.core.$ZodIssue;
 
 /**
- * A union (a GSS item or a written-out question) fails in every branch; report the branch the
- * user most likely meant: the one with the fewest complaints (ties go to the later, more
- * specific branch), with its issues' paths made absolute.
+ * A union (a GSS item or a written-out question; a survey, a game or a template) fails in every
+ * branch; report the branch the user most likely meant: the first one named by a key only it
+ * knows (`community:`, `game:`, `gss:`), else the one that knows most of the keys written there,
+ * then the one with the fewest complaints (ties go to the later, more specific branch), with its
+ * issues' paths made absolute.
  */
-function flatten(issues: readonly Issue[]): Issue[] {
+function flatten(issues: readonly Issue[], data: unknown): Issue[] {
   const out: Issue[] = [];
   for (const issue of issues) {
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      let best = issue.errors[0];
-      for (const branch of issue.errors) if (branch.length <= best.length) best = branch;
+      const { known, named } = unionScores(issue.path, data);
+      let best = 0;
+      issue.errors.forEach((branch, i) => {
+        const better =
+          (known[i] ?? 0) > (known[best] ?? 0) ||
+          ((known[i] ?? 0) === (known[best] ?? 0) && branch.length <= issue.errors[best].length);
+        if (better) best = i;
+      });
+      if (named !== undefined) best = named;
       out.push(
-        ...flatten(best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue)),
+        ...flatten(
+          issue.errors[best].map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue),
+          data,
+        ),
       );
     } else out.push(issue);
   }
   return out;
+}
+
+/**
+ * For the union at `path`: how many of the keys written there each of its options knows, and the
+ * first option named by a written key no other option knows.
+ */
+function unionScores(path: readonly PropertyKey[], data: unknown): { known: number[]; named?: number } {
+  let defs = [defOf(studySchema)];
+  let value = data;
+  for (const segment of path) {
+    const parent = value;
+    value = value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
+    defs = defs
+      .flatMap((d) => branches(d, parent))
+      .flatMap((d) => {
+        const next =
+          d.type === "object" ? d.shape?.[String(segment)] : d.type === "array" ? d.element : d.valueType;
+        return next ? [defOf(next)] : [];
+      });
+  }
+  const union = defs.map(unwrap).find((d) => d.type === "union");
+  if (!union?.options || !value || typeof value !== "object") return { known: [] };
+  const written = Object.keys(value);
+  const keysOf = union.options.map((o) => {
+    const shapes = branches(defOf(o), value).flatMap((d) => (d.shape ? [d.shape] : []));
+    // A key a branch refuses outright (z.never) is not one it knows.
+    return new Set(
+      shapes.flatMap((shape) => Object.keys(shape).filter((k) => unwrap(defOf(shape[k])).type !== "never")),
+    );
+  });
+  const known = keysOf.map((keys) => written.filter((k) => keys.has(k)).length);
+  const named = keysOf.findIndex((keys, i) =>
+    written.some((k) => keys.has(k) && keysOf.every((other, j) => j === i || !other.has(k))),
+  );
+  return { known, named: named < 0 ? undefined : named };
+}
+
+/** A schema without its optional/default/pipe wrappers. */
+function unwrap(def: Def): Def {
+  if (def.innerType) return unwrap(defOf(def.innerType));
+  if (def.type === "pipe" && def.in) return unwrap(defOf(def.in));
+  return def;
 }
 
 function describe(issue: Issue): string {
@@ -237,7 +291,11 @@ function problemsOf(
     const location = range
       ? position(lineCounter, file, range[0])
       : locate(doc, lineCounter, issue.path, file);
-    return { path: formatPath(path), location, message: `unknown key "${key}"${didYouMean(key, allowed)}` };
+    // A schema may say why a key does not belong (a survey's keys beside a community); else zod's default.
+    const message = issue.message.startsWith("Unrecognized key")
+      ? `unknown key "${key}"${didYouMean(key, allowed)}`
+      : issue.message;
+    return { path: formatPath(path), location, message };
   });
 }
 

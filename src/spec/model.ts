@@ -13,3 +13,4 @@ export const modelSchema = z.strictObject({
   tpm: z.number().positive().optional().describe("Tokens per minute allowed by your provider account"),
   timeout_ms: z.int().positive().default(60_000),
 });
+export type ModelSpec = z.infer<typeof modelSchema>;

@@ -8,6 +8,7 @@ import { gameSchema } from "../instruments/games/index.ts";
 import { conjointInstrumentSchema } from "./conjoint.ts";
 import { demandInstrumentSchema } from "./demand.ts";
 import { blindingModes, checkDesignModes, designModesSchema } from "./design-modes.ts";
+import { instrumentKind, parseStudy } from "./index.ts";
 import { formatPath } from "./load.ts";
 
 /** Each problem as "path: message", the way `populace validate` reports them. */
@@ -113,27 +114,37 @@ test("a game block parses with defaults per game and names a bad field", () => {
   assert.match(problems(gameSchema, "game: chess\n")[0], /^game: /);
 });
 
-test("the proposed spec blocks shown in the README parse with their schemas", () => {
+test("the experiment spec blocks shown in the README are studies that validate", () => {
   const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
   const section = readme.slice(
     readme.indexOf("## Experiments: games, conjoint"),
     readme.indexOf("## Calibration"),
   );
   const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
-  assert.equal(blocks.length, 3);
-  const conjoint = parse(blocks[0]).instrument;
-  assert.equal(conjointInstrumentSchema.parse(conjoint).attributes.length, 2);
-  // The games block holds one `instrument:` per game; each parses on its own.
-  const games = blocks[1].split(/\n(?=instrument:)/).map((b) => gameSchema.parse(parse(b).instrument));
+  assert.equal(blocks.length, 5);
+  const head = "name: readme\npopulation: { source: personas, personas: [one, two] }\n";
+  const study = (yaml: string) => parseStudy(`${head}${yaml}`, "README.md").spec;
+  // The first block lists the kinds of instrument, each on one line; the ones written out in full parse.
+  const kinds = blocks[0]
+    .split("\n")
+    .filter((l) => l.startsWith("instrument:") && !l.includes("..."))
+    .map((l) => instrumentKind(study(l.replace(/\s+#.*$/, "")).instrument));
+  assert.deepEqual(kinds, ["game", "demand", "classic"]);
+  const conjoint = study(blocks[1]).instrument;
+  assert.equal("attributes" in conjoint && conjoint.attributes.length, 2);
+  // The games block holds one `instrument:` per game; each is a study on its own.
+  const games = blocks[2].split(/\n(?=instrument:)/).map((b) => study(b).instrument);
   assert.deepEqual(
-    games.map((g) => g.game),
+    games.map((g) => ("game" in g ? g.game : null)),
     ["dictator", "ultimatum", "trust", "public_goods", "prisoners_dilemma"],
   );
-  const study = parse(blocks[2]);
-  assert.equal(demandInstrumentSchema.parse(study.instrument).reference_price, 6);
-  const design = designModesSchema.parse(study.design);
-  const found: string[] = [];
-  checkDesignModes(design, (_p, m) => found.push(m), { treatment: true, outcome: true });
-  assert.deepEqual(found, []);
-  assert.deepEqual(blindingModes(design), ["blind", "unblinded", "aggregate"]);
+  const demand = study(blocks[3]);
+  assert.equal("reference_price" in demand.instrument && demand.instrument.reference_price, 6);
+  assert.deepEqual(blindingModes(demand.design), ["blind", "unblinded", "aggregate"]);
+  const survey = study(blocks[4]);
+  assert.deepEqual(blindingModes(survey.design), ["blind", "within"]);
+  assert.deepEqual(
+    survey.design.arms.map((a) => a.value),
+    [1, 9],
+  );
 });

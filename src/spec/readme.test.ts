@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { projectRoot } from "../data/index.ts";
-import { parseStudy } from "./index.ts";
+import { parseStudy, surveyOf, webActionsOf } from "./index.ts";
 
 // The README's spec example is what users copy first: it must stay valid.
 test("the study spec example in the README validates", () => {
@@ -20,7 +20,7 @@ test("the shipped example study validates", () => {
   const text = readFileSync(`${projectRoot}/examples/quick.yaml`, "utf8");
   const { spec } = parseStudy(text, "examples/quick.yaml");
   assert.equal(spec.population?.source, "agent-bank");
-  assert.equal(spec.instrument.items.length, 5);
+  assert.equal(surveyOf(spec.instrument)?.items.length, 5);
 });
 
 test("the interviews population example in the README validates", () => {
@@ -39,6 +39,6 @@ test("the web-action study example in the README validates", () => {
   const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(yaml, "no yaml block under ### A web-action study");
   const { spec } = parseStudy(yaml, "README.md");
-  assert.equal(spec.instrument.webactions?.sessions, "sessions.jsonl");
+  assert.equal(webActionsOf(spec.instrument)?.sessions, "sessions.jsonl");
   assert.equal(spec.population, undefined);
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { type CalibrationSpec, calibrationSchema } from "./calibration.ts";
 import { id } from "./common.ts";
-import { designSchema } from "./design.ts";
+import { type DesignSpec, designSchema } from "./design.ts";
+import { checkExperiment, experimentSize } from "./experiment.ts";
 import { checkFlow } from "./flow.ts";
-import { instrumentSchema } from "./instrument.ts";
+import { instrumentSchema, type SurveySpec, surveyOf } from "./instrument.ts";
 import { checkInstrumentKind } from "./kind.ts";
 import { answersProblem } from "./limits.ts";
 import { modelSchema } from "./model.ts";
@@ -11,7 +12,7 @@ import { populationSchema } from "./population.ts";
 
 export type { CalibrationSpec } from "./calibration.ts";
 export type { CommunitySpec } from "./community.ts";
-export type { ItemSpec } from "./instrument.ts";
+export type { InstrumentSpec, ItemSpec, SurveySpec } from "./instrument.ts";
 export type { PopulationSpec } from "./population.ts";
 export type { WebActionsSpec } from "./webactions.ts";
 
@@ -33,7 +34,7 @@ export const studySchema = z
     seed: z.union([z.int(), z.string()]).default(1),
     population: populationSchema
       .optional()
-      .describe("Who answers a survey (a community has seed personas; a web-action study its shoppers)"),
+      .describe("Who answers (a community has seed personas; a web-action study its sessions' shoppers)"),
     instrument: instrumentSchema,
     design: designSchema.default({ arms: [{ name: "control", text: "" }], replicates: 1 }),
     model: modelSchema.default({
@@ -45,24 +46,8 @@ export const studySchema = z
     calibration: calibrationSchema.optional(),
   })
   .superRefine((study, ctx) => {
-    const seen = new Map<string, number>();
-    study.instrument.items.forEach((item, i) => {
-      const key = "gss" in item ? item.gss : item.id;
-      if (seen.has(key)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["instrument", "items", i],
-          message: `duplicate item id "${key}" (also items[${seen.get(key)}])`,
-        });
-      } else seen.set(key, i);
-      if ("type" in item && item.type === "linear_scale" && item.max <= item.min) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["instrument", "items", i, "max"],
-          message: "max must exceed min",
-        });
-      }
-    });
+    const survey = surveyOf(study.instrument);
+    if (survey) checkSurvey(survey, study.model.mode, ctx);
     const arms = new Set<string>();
     study.design.arms.forEach((a, i) => {
       if (arms.has(a.name)) {
@@ -74,16 +59,19 @@ export const studySchema = z
       }
       arms.add(a.name);
     });
-    if (study.model.mode === "distribution" && study.instrument.items_per_call !== 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["instrument", "items_per_call"],
-        message: "distribution mode reads one question's option probabilities per call: use 1",
-      });
+    if (survey) checkFlow({ instrument: survey, design: study.design }, ctx);
+    checkExperiment(study, ctx);
+    if (study.calibration) {
+      if (survey)
+        checkCalibration({ instrument: survey, design: study.design, calibration: study.calibration }, ctx);
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: ["calibration"],
+          message: "a calibration plan names a survey item: it applies to surveys (instrument.items)",
+        });
     }
     checkInstrumentKind(study, ctx);
-    checkFlow(study, ctx);
-    if (study.calibration) checkCalibration(study, ctx);
     // A CSV population without n is counted when it is read (the run checks it again then).
     const population = study.population;
     const agents = !population
@@ -91,26 +79,67 @@ export const studySchema = z
       : population.source === "personas"
         ? population.personas.length
         : population.n;
+    const size = experimentSize(study);
     const tooMany =
       agents === undefined
         ? undefined
-        : answersProblem({
-            agents,
-            items: study.instrument.items.length,
-            arms: study.design.arms.length,
-            replicates: study.design.replicates,
-          });
+        : answersProblem({ agents, items: size.items, arms: size.arms, replicates: study.design.replicates });
     if (tooMany) ctx.addIssue({ code: "custom", path: [], message: tooMany });
+  })
+  // Checked even when other parts fail (so a survey's missing items and its missing population are
+  // reported together): the study may be only partly parsed here.
+  .refine((study) => study.population !== undefined || !needsPopulation(study.instrument), {
+    path: ["population"],
+    message: "required: where the simulated people come from",
+    when: () => true,
   });
 
+/** Surveys, games and templates ask a population; a community or a web-action study does not. */
+function needsPopulation(instrument: unknown): boolean {
+  return !(
+    instrument &&
+    typeof instrument === "object" &&
+    ("community" in instrument || "webactions" in instrument)
+  );
+}
+
+/** A survey's own rules: distinct item ids, sensible scales, one question a call in distribution mode. */
+function checkSurvey(survey: SurveySpec, mode: string, ctx: Pick<z.RefinementCtx, "addIssue">): void {
+  const seen = new Map<string, number>();
+  survey.items.forEach((item, i) => {
+    const key = "gss" in item ? item.gss : item.id;
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["instrument", "items", i],
+        message: `duplicate item id "${key}" (also items[${seen.get(key)}])`,
+      });
+    } else seen.set(key, i);
+    if ("type" in item && item.type === "linear_scale" && item.max <= item.min) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["instrument", "items", i, "max"],
+        message: "max must exceed min",
+      });
+    }
+  });
+  if (mode === "distribution" && survey.items_per_call !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["instrument", "items_per_call"],
+      message: "distribution mode reads one question's option probabilities per call: use 1",
+    });
+  }
+}
+
 interface CalibratedStudy {
-  instrument: z.infer<typeof instrumentSchema>;
-  design: z.infer<typeof designSchema>;
+  instrument: SurveySpec;
+  design: DesignSpec;
   calibration?: CalibrationSpec;
 }
 
 /** Cross-field rules of the calibration block: what a confirmatory plan must name, and that names exist. */
-function checkCalibration(study: CalibratedStudy, ctx: z.RefinementCtx<CalibratedStudy>): void {
+function checkCalibration(study: CalibratedStudy, ctx: Pick<z.RefinementCtx, "addIssue">): void {
   const plan = study.calibration!;
   const at = (key: string, message: string) =>
     ctx.addIssue({ code: "custom", path: ["calibration", key], message });

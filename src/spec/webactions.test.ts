@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseStudy, SpecError } from "./index.ts";
+import { parseStudy, SpecError, surveyOf, webActionsOf } from "./index.ts";
 
 function problems(text: string): { path: string; location?: string; message: string }[] {
   try {
@@ -17,18 +17,18 @@ test("a web-action study needs no items and no population; its options validate 
     "name: shop\ninstrument:\n  webactions: { sessions: s.jsonl, personas: p.jsonl, reasoning: false, history_pages: 2, tool_call: true }\n",
     "w.yaml",
   );
-  assert.deepEqual(spec.instrument.webactions, {
+  assert.deepEqual(webActionsOf(spec.instrument), {
     sessions: "s.jsonl",
     personas: "p.jsonl",
     reasoning: false,
     history_pages: 2,
     tool_call: true,
   });
-  assert.deepEqual(spec.instrument.items, []);
+  assert.equal(surveyOf(spec.instrument), undefined);
   assert.equal(spec.population, undefined);
   // Leaving an option out is not the same study as giving its default (no default enters the hash).
   const bare = parseStudy("name: shop\ninstrument:\n  webactions: { sessions: s.jsonl }\n", "w.yaml");
-  assert.equal(bare.spec.instrument.webactions?.reasoning, undefined);
+  assert.equal(webActionsOf(bare.spec.instrument)?.reasoning, undefined);
   assert.notEqual(bare.version, version);
 
   const bad = problems(
@@ -55,7 +55,7 @@ model: { mode: distribution }
 `);
   const byPath = new Map(found.map((p) => [p.path, p.message]));
   assert.match(byPath.get("instrument.items") ?? "", /asks no survey items/);
-  assert.match(byPath.get("instrument.flow") ?? "", /survey items only/);
+  assert.match(byPath.get("instrument.flow") ?? "", /asks no survey items/);
   assert.match(byPath.get("population") ?? "", /sessions' own shoppers.*remove population/);
   assert.match(byPath.get("model.mode") ?? "", /use mode generate/);
 

@@ -434,4 +434,33 @@ export function storeContract(label: string, open: () => Promise<Store> | Store)
       assert.deepEqual(await store.jobCounts("r1"), { pending: 3, ok: 2, failed: 0 });
     },
   );
+
+  withStore(
+    "a run's agents are its jobs' people and the other participants who answered in them",
+    async (store) => {
+      const agent = (agentId: string) => ({
+        agentId,
+        source: "personas",
+        attributes: { age: "30" },
+        profile: agentId,
+      });
+      await store.saveAgents("v1", [agent("agent-g1"), agent("b"), agent("c"), agent("agent-g2")]);
+      await store.saveJobs("r1", [job("g1", 0), job("g2", 1)]);
+      assert.deepEqual(
+        (await store.agents("r1")).map((a) => a.agentId),
+        ["agent-g1", "agent-g2"],
+        "before any answer, the jobs' people",
+      );
+      // A two-person episode: its job's person and a partner (b) answer in one job; c never plays.
+      await store.commit({
+        calls: [],
+        cache: [],
+        outcomes: [outcome("g1", 0, [row("g1", "give", "ok"), row("g1", "payoff", "ok", "b")])],
+      });
+      assert.deepEqual(
+        (await store.agents("r1")).map((a) => a.agentId),
+        ["agent-g1", "b", "agent-g2"],
+      );
+    },
+  );
 }

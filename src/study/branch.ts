@@ -10,7 +10,7 @@ import {
   type RequestJobs,
   readCommunity,
 } from "../simulacra/index.ts";
-import { type StudySpec, studySchema } from "../spec/index.ts";
+import { communityOf, type StudySpec, studySchema } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
 import { executeStages } from "./execute.ts";
 import { resolveModel } from "./models.ts";
@@ -54,7 +54,7 @@ export async function communityRun(
   }
   const study = await store.getStudy(run.studyId);
   const parsed = studySchema.safeParse(study?.spec);
-  if (!parsed.success || !parsed.data.instrument.community) {
+  if (!parsed.success || !communityOf(parsed.data.instrument)) {
     throw new UserError(
       `run ${runId} is not a community (its study "${run.studyName}" has no instrument.community)`,
     );
@@ -70,7 +70,7 @@ export async function communityRun(
 export async function branchCommunity(o: BranchOptions): Promise<BranchResult> {
   const { store } = o;
   const { run, spec } = await communityRun(store, o.runId);
-  const community = spec.instrument.community!;
+  const community = communityOf(spec.instrument)!;
   const c = await readCommunity(store, run.id);
   // Iterations of an earlier Multiverse may be unfinished (this run resumes them); the main community must be there.
   const main = c.jobs.filter(

@@ -8,7 +8,7 @@ import { resolveDataDir } from "../data/index.ts";
 import { createModel } from "../llm/index.ts";
 import type { LanguageModel } from "../llm/types.ts";
 import { createInstantModel } from "../mock-llm/index.ts";
-import { type LoadedStudy, parseStudy, SpecError } from "../spec/index.ts";
+import { type LoadedStudy, parseStudy, SpecError, surveyOf } from "../spec/index.ts";
 import { openStore } from "../store/index.ts";
 import { checkStudyAgainstModel, resolveQuestions, runStudy, validateStudy } from "./index.ts";
 
@@ -42,7 +42,12 @@ function refused(fn: () => unknown): string[] {
 }
 
 const check = (study: LoadedStudy, model: LanguageModel = baseline, agents?: number) =>
-  checkStudyAgainstModel(study, resolveQuestions(study.spec.instrument.items, dataDir, study), model, agents);
+  checkStudyAgainstModel(
+    study,
+    resolveQuestions(surveyOf(study.spec.instrument)!.items, dataDir, study),
+    model,
+    agents,
+  );
 
 test("the baseline refuses a custom question at its line and says what would work", () => {
   const study = spec(`    - gss: cappun
@@ -77,7 +82,7 @@ test("a GSS item the baseline has no data for is refused with the items it can a
 
 test("an unknown GSS item gets did-you-mean from the codebook's items, at its line", () => {
   const study = spec("    - gss: cappun\n    - gss: gunlwa\n    - gss: wtsall");
-  const problems = refused(() => resolveQuestions(study.spec.instrument.items, dataDir, study));
+  const problems = refused(() => resolveQuestions(surveyOf(study.spec.instrument)!.items, dataDir, study));
   assert.deepEqual(problems, [
     'study.yaml:6:12  instrument.items[1].gss: unknown GSS item "gunlwa"; did you mean "gunlaw"?',
     `study.yaml:7:12  instrument.items[2].gss: unknown GSS item "wtsall": the GSS panel codebook (${join(dataDir, "gss-panel/gss_panel_codebook.csv")}) has no such variable among its 112 items`,

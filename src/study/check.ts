@@ -1,11 +1,22 @@
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
 import type { LanguageModel } from "../llm/types.ts";
-import { answersProblem, formatPath, type LoadedStudy, SpecError, type SpecProblem } from "../spec/index.ts";
+import {
+  answersProblem,
+  formatPath,
+  instrumentKind,
+  type LoadedStudy,
+  runsAsDesign,
+  SpecError,
+  type SpecProblem,
+  surveyOf,
+} from "../spec/index.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
-import { resolveQuestions } from "./items.ts";
+import type { StudyInstrument } from "./instrument.ts";
+import { studyInstrument } from "./instrument.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation } from "./population.ts";
+import { studyPlan } from "./stages.ts";
 
 /** What the statistical baseline can answer (see src/baseline): GSS items it has data for. */
 interface ItemCoverage {
@@ -47,7 +58,16 @@ export function checkStudyAgainstModel(
       answerable ??= coverage.answerableItems();
       return answerable.join(", ");
     };
-    spec.instrument.items.forEach((item, i) => {
+    const survey = surveyOf(spec.instrument);
+    if (!survey || runsAsDesign(spec)) {
+      const what = survey ? "a design's probe and mode prompts" : `a ${instrumentKind(spec.instrument)}`;
+      add(
+        survey ? ["design"] : ["instrument"],
+        `${model.id} (a statistical baseline drawing answers from real GSS respondents) answers only GSS ` +
+          `questions, and ${what} needs a model that reads its prompts: ask it with ${LLM_EXAMPLE}`,
+      );
+    }
+    survey?.items.forEach((item, i) => {
       if (!("gss" in item)) {
         add(
           ["instrument", "items", i],
@@ -84,12 +104,14 @@ export function checkStudyAgainstModel(
   }
 
   if (agents !== undefined) {
-    const tooMany = answersProblem({
-      agents,
-      items: questions.length,
-      arms: spec.design.arms.length,
-      replicates: spec.design.replicates,
-    });
+    const tooMany = surveyOf(spec.instrument)
+      ? answersProblem({
+          agents,
+          items: questions.length,
+          arms: spec.design.arms.length,
+          replicates: spec.design.replicates,
+        })
+      : undefined;
     if (tooMany) add(["population"], tooMany);
   }
   if (problems.length > 0) throw new SpecError(study.file, problems);
@@ -99,19 +121,22 @@ export interface StudyCheck {
   model: LanguageModel;
   questions: Question[];
   agents: number;
-  /** Jobs of a run: people × item sets × arms × replicates. */
+  /** Jobs of a run as planned (survey: people × item sets × arms × replicates). */
   jobs: number;
+  /** What the instrument is, in a few words ("3 items", "the dictator game", "demand at 11 prices under 3 modes"). */
+  describe: string;
 }
 
 /**
- * Everything `run` checks before it plans a job, without planning, storing or calling anything:
- * the items, the calibration plan, the population and the study against the model. The model is
- * the one `run` would use: `modelId`, else the spec's model.id, else $POPULACE_MODEL, else the
- * statistical baseline.
+ * Everything `run` checks before it plans a job, without storing or calling anything: the items,
+ * the calibration plan, the population, the study against the model and the plan itself. The
+ * model is the one `run` would use: `modelId`, else the spec's model.id, else $POPULACE_MODEL,
+ * else the statistical baseline.
  */
 export function validateStudy(study: LoadedStudy, opts: { dataDir: string; modelId?: string }): StudyCheck {
   const spec = study.spec;
-  const questions = resolveQuestions(spec.instrument.items, opts.dataDir, study);
+  const instrument = studyInstrument(spec, opts.dataDir, study);
+  const questions = instrument.questions;
   checkConfirmatoryPlan(study, questions);
   if (!spec.population)
     throw new UserError("required: where the simulated people come from", { where: "population" });
@@ -119,19 +144,51 @@ export function validateStudy(study: LoadedStudy, opts: { dataDir: string; model
     dataDir: opts.dataDir,
     specFile: study.file,
     seed: spec.seed,
-  }).length;
+  });
   const model = resolveModel(opts.modelId ?? spec.model.id ?? defaultModelId(), {
     dataDir: opts.dataDir,
     seed: spec.seed,
     timeoutMs: spec.model.timeout_ms,
     dryRun: true,
   });
-  checkStudyAgainstModel(study, questions, model, agents);
-  const itemSets = Math.ceil(questions.length / spec.instrument.items_per_call);
+  checkStudyAgainstModel(study, questions, model, agents.length);
+  const plan = studyPlan(spec, agents, instrument);
   return {
     model,
     questions,
-    agents,
-    jobs: agents * itemSets * spec.design.arms.length * spec.design.replicates,
+    agents: agents.length,
+    jobs: plan.jobs.length,
+    describe: describeInstrument(instrument, spec.design.arms.length),
   };
+}
+
+/** The instrument and its arms in a few words: "4 items, 2 arm(s)", "the trust game (partner: person), 1 arm(s)". */
+function describeInstrument(i: StudyInstrument, arms: number): string {
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
+  const withArms = (what: string) => `${what}, ${arms} arm(s)`;
+  switch (i.kind) {
+    case "survey":
+      return withArms(`${i.questions.length} items`);
+    case "game":
+      return withArms(`the ${i.game.game.replaceAll("_", " ")} game (partner: ${i.game.partner.type})`);
+    case "conjoint":
+      return withArms(
+        `conjoint, ${n(i.conjoint.tasks, "task")}${i.conjoint.repeat_task !== undefined ? " and a repeated task" : ""}`,
+      );
+    case "design": {
+      const e = i.experiment;
+      const what =
+        e.kind === "demand"
+          ? `demand at ${n(e.design.arms.length, "price")}`
+          : e.kind === "classic"
+            ? `a classic study with ${n(e.design.arms.length, "condition")}`
+            : `${e.items.length} items, ${e.design.arms.length} arm(s)`;
+      const probe = e.probe.length ? `, probe of ${n(e.probe.length, "variable")}` : "";
+      return `${what} under ${e.modes.join(", ")}${probe}`;
+    }
+    case "webactions":
+      return withArms(`web actions on ${n(i.task.sessions.size, "session")}`);
+    case "community":
+      return `a community of ${i.community.personas} personas × ${i.community.threads} threads`;
+  }
 }

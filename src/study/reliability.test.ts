@@ -246,8 +246,8 @@ design:
     assert.ok(Math.max(...totals) - Math.min(...totals) <= 1, `totals ${totals}`);
     // The study report states the design and the people each arm got.
     const report = await buildStudyReport({ store, run: result.run, spec: s.spec, dataDir });
-    assert.deepEqual(report.design, {
-      assignment: "between",
+    assert.deepEqual(report.assignment, {
+      subjects: "between",
       block_on: ["sex", "race"],
       people_per_arm: { a: totals[0], b: totals[1], c: totals[2] },
     });

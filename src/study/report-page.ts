@@ -3,6 +3,7 @@ import type { Estimate } from "../analysis/effects/index.ts";
 import { type Cell, formatP, type PlotSpec, type ReportDoc, type ReportSection } from "../report/index.ts";
 import type { CalibrationReport, ItemReport, StudyReport } from "./report.ts";
 import { estimandText } from "./report-calibration.ts";
+import { experimentSections } from "./report-experiment.ts";
 
 const num = (x: number | null, digits = 3): number | null => (x === null ? null : Number(x.toFixed(digits)));
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -44,8 +45,8 @@ export function studyReportDoc(report: StudyReport): ReportDoc {
           ],
           [
             "design",
-            `${report.design.assignment === "between" ? `between subjects (one arm each, seeded${report.design.block_on.length ? `, blocked on ${report.design.block_on.join(", ")}` : ""})` : "within subjects (everyone under every arm)"}; people per arm: ${Object.entries(
-              report.design.people_per_arm,
+            `${report.assignment.subjects === "between" ? `between subjects (one arm each, seeded${report.assignment.block_on.length ? `, blocked on ${report.assignment.block_on.join(", ")}` : ""})` : "within subjects (everyone under every arm)"}; people per arm: ${Object.entries(
+              report.assignment.people_per_arm,
             )
               .map(([arm, n]) => `${arm} ${n}`)
               .join(", ")}`,
@@ -68,6 +69,7 @@ export function studyReportDoc(report: StudyReport): ReportDoc {
     },
     overviewSection(report),
     ...report.items.map((item) => itemSection(item, report.arms.length > 1)),
+    ...experimentSections(report),
     {
       heading: "Failures",
       ...(report.failures.jobs === 0

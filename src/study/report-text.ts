@@ -1,5 +1,6 @@
 import { formatP } from "../report/index.ts";
 import type { StudyReport } from "./report.ts";
+import { experimentText } from "./report-experiment.ts";
 
 const f3 = (x: number | null) => (x === null ? "—" : x.toFixed(3));
 const count = (n: number) => n.toLocaleString("en-US");
@@ -12,8 +13,8 @@ export function studyReportText(r: StudyReport): string {
   const lines = [
     `study ${r.study.name}, run ${r.run.id} (${r.run.status})`,
     `model ${r.model.id}${r.model.label ? `: ${r.model.label}` : ""}`,
-    `design: ${r.design.assignment} subjects${r.design.block_on.length ? `, blocked on ${r.design.block_on.join(", ")}` : ""}; people per arm: ${Object.entries(
-      r.design.people_per_arm,
+    `design: ${r.assignment.subjects} subjects${r.assignment.block_on.length ? `, blocked on ${r.assignment.block_on.join(", ")}` : ""}; people per arm: ${Object.entries(
+      r.assignment.people_per_arm,
     )
       .map(([arm, n]) => `${arm} ${n}`)
       .join(", ")}`,
@@ -62,6 +63,7 @@ export function studyReportText(r: StudyReport): string {
     const width = Math.max(0, ...rows.map(([label]) => label.length)) + 2;
     for (const [label, text] of rows) lines.push(`    ${`${label}:`.padEnd(width)}${text}`);
   }
+  lines.push(...experimentText(r));
   for (const f of r.failures.reasons) lines.push(`  failed ×${f.jobs}: ${f.reason}`);
   const e = r.calibration.estimates;
   if (e) {

@@ -1,8 +1,15 @@
-import type { StudySpec } from "../spec/index.ts";
+import { decodeStoredRow, splitStoredArm } from "../designs/modes/index.ts";
+import { type StudySpec, surveyOf } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
 import { answerValue, type SimulatedValues } from "./confirmatory.ts";
-import { resolveQuestions } from "./items.ts";
+import { studyInstrument } from "./instrument.ts";
 import { type CalibrationReport, calibrationReport } from "./report-calibration.ts";
+import {
+  type ConjointReport,
+  type DesignReport,
+  experimentReport,
+  type GameReport,
+} from "./report-experiment.ts";
 import { entry, type ItemReport, ItemTally } from "./report-items.ts";
 import { GSS_REFERENCE_SOURCE, gssReferences } from "./report-reference.ts";
 
@@ -47,7 +54,7 @@ export interface StudyReport {
   /** The design's arms, first one the reference of the differences. */
   arms: { name: string; text: string }[];
   /** How people met the arms: within subjects (all of them) or between (one each, seeded), with the people per arm. */
-  design: { assignment: "within" | "between"; block_on: string[]; people_per_arm: Record<string, number> };
+  assignment: { subjects: "within" | "between"; block_on: string[]; people_per_arm: Record<string, number> };
   jobs: { total: number; ok: number; failed: number; pending: number };
   usage: {
     /** Model calls that returned an answer (what `run` counts as calls), repairs included. */
@@ -66,6 +73,12 @@ export interface StudyReport {
   items: ItemReport[];
   failures: { jobs: number; reasons: { reason: string; jobs: number }[] };
   calibration: CalibrationReport;
+  /** A design run: its modes, the probe's diagnostics and (demand) the curves side by side. */
+  design?: DesignReport;
+  /** A game: groups, people left over, each role's moves and earnings. */
+  game?: GameReport;
+  /** A conjoint study: the AMCEs from the run and the repeated task's agreement. */
+  conjoint?: ConjointReport;
   notes: string[];
 }
 
@@ -79,12 +92,21 @@ export function modelLabel(kind: string, mockServer = false): string | null {
 /** Reads the run's responses once (streamed) and assembles the report. */
 export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyReport> {
   const { store, run, spec } = opts;
-  const questions = resolveQuestions(spec.instrument.items, opts.dataDir);
+  const instrument = studyInstrument(spec, opts.dataDir);
+  const questions = instrument.questions;
   const byId = new Map(questions.map((q) => [q.id, q]));
+  const design = instrument.kind === "design" ? instrument.experiment : undefined;
+  // Several design modes in one run: each item is tallied per mode, its arms without the mode.
+  const severalModes = (design?.modes.length ?? 0) > 1;
   const plan = spec.calibration;
   const planQuestion = plan?.item ? byId.get(plan.item) : undefined;
 
-  const tallies = new Map(questions.map((q) => [q.id, new ItemTally(q)]));
+  const tallies = new Map<string, ItemTally>();
+  if (design && severalModes) {
+    for (const mode of design.modes)
+      for (const q of questions)
+        tallies.set(`${q.id} (${mode})`, new ItemTally({ ...q, id: `${q.id} (${mode})` }));
+  } else for (const q of questions) tallies.set(q.id, new ItemTally(q));
   const sims: SimulatedValues = new Map();
   const peoplePerArm = new Map<string, Set<string>>();
   const reasons = new Map<string, Set<string>>();
@@ -95,15 +117,22 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
   let mockServer = false;
   for await (const r of store.responses(run.id)) {
     if (r.modelSnapshot !== null && MOCK_SNAPSHOT.test(r.modelSnapshot)) mockServer = true;
-    let tally = tallies.get(r.item);
+    // A design's call over every arm is stored under one arm: read back to the arm of each answer.
+    let { arm, item } = design ? decodeStoredRow(r.arm, r.item) : r;
+    if (severalModes) {
+      const split = splitStoredArm(arm);
+      arm = split.arm;
+      item = `${item} (${split.mode})`;
+    }
+    let tally = tallies.get(item);
     if (!tally) {
       // An item no longer in the spec (should not happen: the spec is the run's own).
-      tally = new ItemTally({ id: r.item, type: "free_text", text: "" });
-      tallies.set(r.item, tally);
+      tally = new ItemTally({ id: item, type: "free_text", text: "" });
+      tallies.set(item, tally);
     }
-    entry(peoplePerArm, r.arm, () => new Set<string>()).add(r.agentId);
+    entry(peoplePerArm, arm, () => new Set<string>()).add(r.agentId);
     tally.add(
-      r.arm,
+      arm,
       r.status === "ok" ? r.answer : null,
       r.status === "ok" ? r.probabilities : null,
       r.status === "skipped",
@@ -134,7 +163,9 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
   const notes: string[] = [];
   const label = modelLabel(run.modelKind, mockServer);
   if (label) notes.push(`Model: ${label}.`);
-  const arms = spec.design.arms.map((a) => ({ name: a.name, text: a.text }));
+  const arms = design
+    ? design.design.arms.map((a) => ({ name: a.name, text: a.text }))
+    : spec.design.arms.map((a) => ({ name: a.name, text: a.text }));
   if (arms.length > 1 && (run.modelKind === "baseline" || run.modelKind === "instant")) {
     notes.push(
       `${run.modelKind === "baseline" ? "The statistical baseline" : "The instant test model"} does not read the arm texts: ` +
@@ -146,7 +177,9 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
       `The run is not complete (${counts.pending} jobs pending, status ${run.status}): figures cover finished jobs only.`,
     );
   }
-  const gss = spec.instrument.items.flatMap((item) => ("gss" in item ? [byId.get(item.gss)!] : []));
+  const gss = (surveyOf(spec.instrument)?.items ?? []).flatMap((item) =>
+    "gss" in item ? [byId.get(item.gss)!] : [],
+  );
   const { references, missing } = gssReferences(gss, opts.dataDir);
   if (missing) notes.push(`No human reference distributions: ${missing}.`);
   else if (references.size > 0 && run.modelKind === "baseline") {
@@ -156,6 +189,8 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
   }
   const calibration = calibrationReport(opts, plan, planQuestion, sims);
   notes.push(calibration.statement);
+  if (design) notes.push(...design.notes);
+  const experiment = await experimentReport(store, run, instrument);
   const armOrder = arms.map((a) => a.name);
   return {
     study: { name: spec.name, version: run.studyId, description: spec.description ?? null },
@@ -168,8 +203,8 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
     },
     model: { id: run.modelId, kind: run.modelKind, label },
     arms,
-    design: {
-      assignment: spec.design.assignment ?? "within",
+    assignment: {
+      subjects: spec.design.assignment ?? "within",
       block_on: spec.design.block_on ?? [],
       people_per_arm: Object.fromEntries(arms.map((a) => [a.name, peoplePerArm.get(a.name)?.size ?? 0])),
     },
@@ -187,7 +222,10 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
       cost_usd: priced ? spent.usd : null,
       cache_hits: cachedJobs.size,
     },
-    items: [...tallies.values()].map((t) => t.report(armOrder, references.get(t.question.id))),
+    items: [...tallies.values()]
+      // Several modes: an item a mode does not ask (the aggregate mode's share, the others' outcome) is left out.
+      .filter((t) => !severalModes || t.ok + t.failed > 0)
+      .map((t) => t.report(armOrder, references.get(t.question.id))),
     failures: {
       jobs: failedJobs.size,
       reasons: [...reasons]
@@ -196,6 +234,7 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
         .slice(0, TOP_REASONS),
     },
     calibration,
+    ...experiment,
     notes,
   };
 }

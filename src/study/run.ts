@@ -9,12 +9,12 @@ import type { Question } from "../instruments/types.ts";
 import type { LanguageModel } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
-import { loadWebActionsTask, nextActionRequests, shopperAgents } from "../webactions/index.ts";
+import { nextActionRequests, shopperAgents } from "../webactions/index.ts";
 import { checkStudyAgainstModel } from "./check.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import { type Estimate, estimateCommunity, estimateRequests, estimateRun } from "./estimate.ts";
 import { modelPricing, openAndExecute } from "./execute.ts";
-import { resolveQuestions } from "./items.ts";
+import { type StudyInstrument, studyInstrument } from "./instrument.ts";
 import { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";
 import { buildPopulation, populationNotes } from "./population.ts";
 import { studyPlan, studyStages, webActionsSeed } from "./stages.ts";
@@ -76,15 +76,18 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const given = typeof options.store === "function" ? null : options.store;
   const spec = study.spec;
   const notes: string[] = [];
-  // A web-action study's people are its sessions' shoppers, and its test cases their steps.
-  const web = spec.instrument.webactions
-    ? loadWebActionsTask(spec.instrument.webactions, study.file, options.users)
-    : undefined;
+  const instrument: StudyInstrument = options.questions
+    ? { kind: "survey", questions: options.questions }
+    : studyInstrument(spec, options.dataDir, study, options.users);
+  const questions = instrument.questions;
+  const web = instrument.kind === "webactions" ? instrument.task : undefined;
   if (web?.unscored) notes.push(`${web.unscored} sessions have a single step: nothing to predict in them`);
-  const community = spec.instrument.community;
-  const questions = options.questions ?? resolveQuestions(spec.instrument.items, options.dataDir, study);
+  const community = instrument.kind === "community" ? instrument.community : undefined;
   checkConfirmatoryPlan(study, questions);
-  const agents = options.agents ?? (web ? shopperAgents(web) : populationOf(study, options.dataDir));
+  // A web-action study's people are its sessions' shoppers; a community's members are generated
+  // by its first stage, so it has no population to build.
+  const agents =
+    options.agents ?? (web ? shopperAgents(web) : community ? [] : populationOf(study, options.dataDir));
   notes.push(...populationNotes(agents));
   const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
   if (community && (modelId === DEFAULT_MODEL || options.model?.kind === "baseline")) {
@@ -107,10 +110,11 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     );
   }
   const mode = spec.model.mode;
-  // Surveys: the items, the people and the model checked together (a web-action study's sessions
-  // were checked as they were read).
+  // The items, the people and the model checked together (a web-action study's sessions were
+  // checked as they were read; a community asks no items).
   if (!web && !community) checkStudyAgainstModel(study, questions, model, agents.length);
-  const plan = studyPlan(spec, agents, questions, web);
+  const plan = studyPlan(spec, agents, instrument);
+  notes.push(...plan.notes);
 
   const budgetUsd = options.budgetUsd ?? spec.budget?.usd;
   const { price, note: priceNote } = modelPricing(
@@ -121,7 +125,12 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   if (priceNote && !options.dryRun) notes.push(priceNote);
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
-  const runId = runIdOf(study, model, mode, agents, profiles, questions, web?.digest ?? "", options.newRun);
+  // What else names the run: a design's arm texts (a classic study's materials may come from the
+  // data directory) and a web-action study's sessions.
+  const data: unknown[] = [];
+  if (instrument.kind === "design") data.push(instrument.experiment.design.arms);
+  if (web) data.push(web.digest);
+  const runId = runIdOf(study, model, mode, agents, profiles, questions, data, options.newRun);
   // How each job becomes a model call: the same for the dry run's estimate and for the run.
   const settings: RequestSettings = {
     model,
@@ -152,17 +161,17 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     // Read-only: an existing run's pending jobs, else the whole plan; nothing is saved.
     const existing = given ? await given.getRun(runId) : undefined;
     const pending = existing && given ? await given.jobs(runId, "pending") : jobs;
-    const webSettings = plan.web;
-    const estimate = community
-      ? estimateCommunity(community, spec.model.max_output_tokens, price)
-      : webSettings
-        ? estimateRequests(
-            pending,
-            (job) => nextActionRequests(webSettings, job, webActionsSeed(spec, job)),
-            price,
-            spec.model.max_output_tokens,
-          )
-        : estimateRun(pending, settings, price, plan.flow !== undefined);
+    const estimate =
+      plan.kind === "community"
+        ? estimateCommunity(plan.community, spec.model.max_output_tokens, price)
+        : plan.kind === "webactions"
+          ? estimateRequests(
+              pending,
+              (job) => nextActionRequests(plan.web, job, webActionsSeed(spec, job)),
+              price,
+              spec.model.max_output_tokens,
+            )
+          : estimateRun(pending, settings, price, plan);
     if (priceNote) estimate.priceNote = priceNote;
     return {
       run: existing ?? record,
@@ -224,23 +233,21 @@ function runIdOf(
   agents: readonly Agent[],
   profiles: ReadonlyMap<string, { profile: string }>,
   questions: readonly Question[],
-  /** What else the run reads (a web-action study's sessions), as a digest; "" for none. */
-  data: string,
+  /** What else the run reads (arm texts, a web-action study's sessions); empty for a survey. */
+  data: readonly unknown[],
   newRun?: boolean,
 ): string {
   const inputs = createHash("sha256").update(JSON.stringify([study.version, model.id, mode]));
   for (const a of agents) inputs.update(`\u0000${a.id}\u0000${profiles.get(a.id)!.profile}`);
   inputs.update(`\u0000${JSON.stringify(questions)}`);
   // Surveys read nothing else: their run ids stay what they were.
-  if (data) inputs.update(`\u0000${data}`);
+  for (const d of data) inputs.update(`\u0000${typeof d === "string" ? d : JSON.stringify(d)}`);
   const runKey = inputs.digest("hex").slice(0, 8);
   return `${study.spec.name}-${runKey}${newRun ? `-${Date.now().toString(36)}` : ""}`;
 }
 
 function populationOf(study: LoadedStudy, dataDir: string): Agent[] {
   const { spec } = study;
-  // A community's members are generated by its first stage: it has no population to build.
-  if (spec.instrument.community) return [];
   if (!spec.population)
     throw new UserError("required: where the simulated people come from", { where: "population" });
   return buildPopulation(spec.population, { dataDir, specFile: study.file, seed: spec.seed });

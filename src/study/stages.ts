@@ -1,4 +1,5 @@
 import type { Agent } from "../agents/index.ts";
+import { conjointJobs, conjointProgram } from "../conjoint/index.ts";
 import {
   assignArms,
   type JobList,
@@ -7,8 +8,10 @@ import {
   type PlanInput,
   type PlannedJob,
 } from "../designs/index.ts";
+import type { DesignCall } from "../designs/modes/index.ts";
 import {
   BatchRunner,
+  type EpisodeProgram,
   EpisodeRunner,
   type ModelEntry,
   type Participant,
@@ -16,82 +19,124 @@ import {
   type Stage,
 } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
+import { designJobs, designProgram } from "../experiments/index.ts";
+import { gameJobs, gameProgram } from "../games/index.ts";
 import { optionsOf } from "../instruments/answers.ts";
 import type { FlowItem } from "../instruments/flow.ts";
+import { seats } from "../instruments/games/index.ts";
 import type { Question } from "../instruments/types.ts";
 import { communityStages } from "../simulacra/index.ts";
-import type { ItemSpec, StudySpec } from "../spec/index.ts";
+import { type CommunitySpec, type ItemSpec, type StudySpec, surveyOf } from "../spec/index.ts";
 import type { Store } from "../store/types.ts";
 import { surveyProgram } from "../survey/index.ts";
-import {
-  type WebActionsSettings,
-  type WebActionsTask,
-  webActionsJobs,
-  webActionsProgram,
-} from "../webactions/index.ts";
+import { type WebActionsSettings, webActionsJobs, webActionsProgram } from "../webactions/index.ts";
+import type { StudyInstrument } from "./instrument.ts";
 
 /** The episode name of a sequential survey's jobs (`AGENT/survey/ARM/rN`). */
 export const SURVEY_EPISODE = "survey";
 
-export interface StudyPlan {
-  input: PlanInput;
-  /** Flow items of a sequential survey; absent for batch flow. */
-  flow?: FlowItem[];
-  /** A web-action study's sessions and prompt (its jobs are the sessions, not items × people). */
-  web?: WebActionsSettings;
-  jobs: JobList;
-}
+/** A study's jobs, and what its runner needs to carry them out. */
+export type StudyPlan = { jobs: JobList; notes: string[] } & (
+  | { kind: "survey"; input: PlanInput; flow?: FlowItem[] }
+  | {
+      kind: "design";
+      instrument: Extract<StudyInstrument, { kind: "design" }>;
+      calls: Map<string, DesignCall>;
+    }
+  | { kind: "game"; instrument: Extract<StudyInstrument, { kind: "game" }> }
+  | { kind: "conjoint"; instrument: Extract<StudyInstrument, { kind: "conjoint" }> }
+  | { kind: "webactions"; web: WebActionsSettings }
+  /** A community plans its own stages (personas, posts, replies) when they start. */
+  | { kind: "community"; community: CommunitySpec }
+);
 
 /**
- * The plan a spec gives: within subjects every person under every arm, between subjects each
- * person under one arm (seeded, blocked when asked); batch flow asks items_per_call items a call,
- * the sequential flow one job per person asking every item in turns.
+ * The plan a spec gives. A survey: within subjects every person under every arm, between subjects
+ * each person under one arm (seeded, blocked when asked); batch flow asks items_per_call items a
+ * call, the sequential flow one job per person asking every item in turns. A design: a job per
+ * call of every mode; a game: a job per group; a conjoint study: a job per person's tasks.
  */
-export function studyPlan(
-  spec: StudySpec,
-  agents: readonly Agent[],
-  questions: readonly Question[],
-  web?: WebActionsTask,
-): StudyPlan {
-  const arms = spec.design.arms.map((a) => a.name);
-  const input: PlanInput = {
-    agentIds: agents.map((a) => a.id),
-    itemIds: questions.map((q) => q.id),
-    arms,
-    replicates: spec.design.replicates,
-    itemsPerCall: spec.instrument.items_per_call,
-  };
-  if (spec.design.assignment === "between") {
-    input.assignment = assignArms({ agents, arms, blockOn: spec.design.block_on, seed: spec.seed }).arms;
+export function studyPlan(spec: StudySpec, agents: readonly Agent[], instrument: StudyInstrument): StudyPlan {
+  const d = spec.design;
+  const arms = d.arms.map((a) => a.name);
+  const people = agents.map((a) => ({ id: a.id, attributes: a.attributes }));
+  if (instrument.kind === "design") {
+    const p = designJobs(instrument.experiment, people, d.replicates, spec.seed);
+    return { kind: "design", jobs: p.jobs, instrument, calls: p.calls, notes: [] };
   }
-  if (web) {
-    const armOf = input.assignment && new Map(agents.map((a, i) => [a.id, input.assignment![i]]));
-    const settings: WebActionsSettings = {
-      task: web,
-      arms: new Map(spec.design.arms.map((a) => [a.name, a.text])),
+  if (instrument.kind === "game") {
+    const p = gameJobs(
+      instrument.game,
+      people,
+      { arms, replicates: d.replicates, assignment: d.assignment, blockOn: d.block_on },
+      spec.seed,
+    );
+    const notes =
+      p.unmatched > 0
+        ? [
+            `game: ${p.groups} groups; ${p.unmatched} ${p.unmatched === 1 ? "person was" : "people were"} left over (the population does not divide into groups of ${seats(instrument.game).length}) and did not play: their rows are skipped, with the reason`,
+          ]
+        : [];
+    return { kind: "game", jobs: p.jobs, instrument, notes };
+  }
+  if (instrument.kind === "community") {
+    return { kind: "community", community: instrument.community, jobs: [], notes: [] };
+  }
+  const assignment =
+    d.assignment === "between"
+      ? assignArms({ agents, arms, blockOn: d.block_on, seed: spec.seed }).arms
+      : undefined;
+  if (instrument.kind === "webactions") {
+    const armOf = assignment && new Map(agents.map((a, i) => [a.id, assignment[i]]));
+    const web: WebActionsSettings = {
+      task: instrument.task,
+      arms: new Map(d.arms.map((a) => [a.name, a.text])),
       temperature: spec.model.temperature,
       maxOutputTokens: spec.model.max_output_tokens,
     };
     return {
-      input,
-      web: settings,
-      jobs: webActionsJobs(web, { arms, replicates: spec.design.replicates, armOf }),
+      kind: "webactions",
+      web,
+      jobs: webActionsJobs(instrument.task, { arms, replicates: d.replicates, armOf }),
+      notes: [],
     };
   }
-  if (spec.instrument.flow !== "sequential") return { input, jobs: new Plan(input) };
+  if (instrument.kind === "conjoint") {
+    const jobs = conjointJobs(
+      instrument.conjoint,
+      agents.map((a) => a.id),
+      arms,
+      assignment,
+      d.replicates,
+      spec.seed,
+    );
+    return { kind: "conjoint", jobs, instrument, notes: [] };
+  }
+  const survey = surveyOf(spec.instrument)!;
+  const input: PlanInput = {
+    agentIds: agents.map((a) => a.id),
+    itemIds: instrument.questions.map((q) => q.id),
+    arms,
+    replicates: d.replicates,
+    itemsPerCall: survey.items_per_call,
+  };
+  if (assignment) input.assignment = assignment;
+  if (survey.flow !== "sequential") return { kind: "survey", input, jobs: new Plan(input), notes: [] };
   input.episode = SURVEY_EPISODE;
-  return { input, flow: flowItems(spec, questions), jobs: new Plan(input) };
-}
-
-/** A web-action job's model seed: per session (a shopper's sessions differ) and replicate. */
-export function webActionsSeed(spec: StudySpec, job: PlannedJob): number {
-  return jobSeed(spec.seed, `${job.agentId}/${String(job.inputs?.session)}`, job.replicate);
+  return {
+    kind: "survey",
+    input,
+    jobs: new Plan(input),
+    flow: flowItems(spec, instrument.questions),
+    notes: [],
+  };
 }
 
 /** The sequential survey's items with their rules; a GSS item's options are known only now, so conditions on them are checked here. */
 function flowItems(spec: StudySpec, questions: readonly Question[]): FlowItem[] {
+  const survey = surveyOf(spec.instrument)!;
   const byId = new Map(questions.map((q) => [q.id, q]));
-  return spec.instrument.items.map((item: ItemSpec, i) => {
+  return survey.items.map((item: ItemSpec, i) => {
     const question = questions[i];
     for (const [field, condition] of [
       ["when", item.when],
@@ -111,14 +156,19 @@ function flowItems(spec: StudySpec, questions: readonly Question[]): FlowItem[] 
       question,
       when: item.when,
       stopWhen: item.stop_when,
-      randomizeOptions: item.randomize_options ?? spec.instrument.randomize_options ?? false,
+      randomizeOptions: item.randomize_options ?? survey.randomize_options ?? false,
     };
   });
 }
 
+/** A web-action job's model seed: per session (a shopper's sessions differ) and replicate. */
+export function webActionsSeed(spec: StudySpec, job: PlannedJob): number {
+  return jobSeed(spec.seed, `${job.agentId}/${String(job.inputs?.session)}`, job.replicate);
+}
+
 /**
- * The run's stages: a survey's one (batch calls or a sequential episode per person), the
- * web-action task's (an episode per session), or a community's.
+ * The run's stages: the survey's one (batch calls or a sequential episode per person), the design
+ * calls, the games, the conjoint tasks, the web-action sessions, or a community's stages.
  */
 export function studyStages(
   runId: string,
@@ -128,50 +178,61 @@ export function studyStages(
   entry: ModelEntry,
   store: Store,
 ): Stage[] {
-  const community = spec.instrument.community;
-  if (community) {
+  if (plan.kind === "community") {
     return communityStages({
       runId,
       store,
-      community,
+      community: plan.community,
       seed: spec.seed,
       maxOutputTokens: spec.model.max_output_tokens,
       entry,
     });
   }
-  const jobs = plan.jobs;
-  if (plan.web) {
-    const runner = new EpisodeRunner({
-      runId,
-      model: entry,
-      participants: participantsOf(settings),
-      seedFor: (job) => webActionsSeed(spec, job),
-      program: webActionsProgram(plan.web),
-    });
-    return [{ name: "webactions", plan: () => jobs, runner }];
+  if (plan.kind === "survey" && !plan.flow) {
+    return [{ name: "answers", plan: () => plan.jobs, runner: new BatchRunner(runId, settings, entry) }];
   }
-  if (!plan.flow) {
-    return [{ name: "answers", plan: () => jobs, runner: new BatchRunner(runId, settings, entry) }];
-  }
-  const runner = new EpisodeRunner({
-    runId,
-    model: entry,
-    participants: participantsOf(settings),
-    seedFor: (job) => jobSeed(spec.seed, job.agentId, job.replicate),
-    program: surveyProgram({
-      items: plan.flow,
-      mode: settings.mode,
-      arms: settings.arms,
-      temperature: settings.temperature,
-      maxOutputTokens: settings.maxOutputTokens,
-    }),
-  });
-  return [{ name: "survey", plan: () => jobs, runner }];
-}
-
-function participantsOf(settings: RequestSettings): Map<string, Participant> {
   const participants = new Map<string, Participant>();
   for (const [id, a] of settings.agents)
     participants.set(id, { id, profile: a.profile, attributes: a.attributes });
-  return participants;
+  const common = { temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens };
+  const episodes = (
+    name: string,
+    program: EpisodeProgram,
+    seedFor = (job: PlannedJob) => jobSeed(spec.seed, job.agentId, job.replicate),
+  ): Stage[] => [
+    {
+      name,
+      plan: () => plan.jobs,
+      runner: new EpisodeRunner({ runId, model: entry, participants, seedFor, program }),
+    },
+  ];
+  switch (plan.kind) {
+    case "survey":
+      return episodes(
+        "survey",
+        surveyProgram({ items: plan.flow!, mode: settings.mode, arms: settings.arms, ...common }),
+      );
+    case "design":
+      return episodes(
+        "design",
+        designProgram({ experiment: plan.instrument.experiment, calls: plan.calls, ...common }),
+      );
+    case "game":
+      return episodes(
+        "game",
+        gameProgram({
+          game: plan.instrument.game,
+          arms: settings.arms,
+          seedFor: (agentId, replicate) => jobSeed(spec.seed, agentId, replicate),
+          ...common,
+        }),
+      );
+    case "conjoint":
+      return episodes(
+        "conjoint",
+        conjointProgram({ wording: plan.instrument.wording, arms: settings.arms, ...common }),
+      );
+    case "webactions":
+      return episodes("webactions", webActionsProgram(plan.web), (job) => webActionsSeed(spec, job));
+  }
 }

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import type { ReportDoc, ReportSection } from "../report/index.ts";
 import type { StudySpec } from "../spec/index.ts";
+import { webActionsOf } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
 import { scoreWebActions, type WebActionScore } from "./metrics.ts";
 import { webActionsReport } from "./report.ts";
@@ -82,7 +83,7 @@ export async function buildWebActionsReport(opts: {
   baseDir?: string;
 }): Promise<WebActionsRunReport> {
   const { store, run, spec } = opts;
-  const web = spec.instrument.webactions;
+  const web = webActionsOf(spec.instrument);
   if (!web) throw new Error(`internal error: run ${run.id} is not a web-action study`);
   const file = resolve(opts.baseDir ?? ".", web.sessions);
   const { scores, priced } = await scoreWebActionsRun(store, run.id, file);

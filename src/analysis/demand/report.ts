@@ -1,5 +1,5 @@
 import type { ReportDoc, ReportSection } from "../../report/index.ts";
-import { focalismNote } from "../designs/index.ts";
+import { designDiagnosticsSection } from "../designs/index.ts";
 import type { DemandCurve } from "./curve.ts";
 import type { DemandStudy } from "./study.ts";
 
@@ -74,66 +74,12 @@ export function demandSections(
       },
     });
   }
-  const probed = study.modes.filter((m) => m.probe !== null);
-  const unprobed = study.modes.filter((m) => m.probe === null).map((m) => m.mode);
-  const paragraphs = probed.map((m) =>
-    m.probe!.moved.length > 0
-      ? `${m.mode}: the price moves ${m.probe!.moved.join(", ")} — the treatment is confounded with what the prompt leaves unsaid.`
-      : `${m.mode}: no probe variable moves with the price (F-test at alpha = ${study.alpha}).`,
-  );
-  if (unprobed.length > 0)
-    paragraphs.push(
-      `Not probed: ${unprobed.join(", ")} (the aggregate mode predicts a whole experiment, with no arm per person).`,
-    );
-  const note = focalismNote(opts.heldFixed ?? []);
-  if (note) paragraphs.push(note);
-  if (probed.length > 0 || note) {
-    const variables = [...new Set(probed.flatMap((m) => m.probe!.variables.map((v) => v.variable)))];
-    sections.push({
-      heading: "Design diagnostics",
-      paragraphs: [
-        "Each probe variable (asked before the purchase, in every arm) regressed on the price; a one-way F-test across arms flags a variable that moves with the price in any shape.",
-        ...paragraphs,
-      ],
-      plots: variables.map((variable) => ({
-        kind: "lines" as const,
-        title: `${variable}: mean stated value by price, with ${level} CIs`,
-        xLabel: "price",
-        valueLabel: variable,
-        data: probed.flatMap((m) =>
-          (m.probe!.variables.find((v) => v.variable === variable)?.arms ?? []).map((a) => ({
-            x: a.treatment,
-            y: a.mean,
-            lower: a.lower,
-            upper: a.upper,
-            series: m.mode,
-          })),
-        ),
-      })),
-      table: {
-        columns: [
-          "mode",
-          "variable",
-          "n",
-          `slope per unit price [${level} CI]`,
-          "F",
-          "p",
-          "moves with the price",
-        ],
-        rows: probed.flatMap((m) =>
-          m.probe!.variables.map((v) => [
-            m.mode,
-            v.variable,
-            v.n,
-            v.slope ? `${f3(v.slope.estimate)} [${f3(v.slope.lower)}, ${f3(v.slope.upper)}]` : "—",
-            v.f_test?.F ?? null,
-            v.f_test?.p ?? null,
-            v.moved ? "FLAGGED" : "no",
-          ]),
-        ),
-      },
-    });
-  }
+  const diagnostics = designDiagnosticsSection(study.modes, {
+    alpha: study.alpha,
+    treatment: "price",
+    heldFixed: opts.heldFixed,
+  });
+  if (diagnostics) sections.push(diagnostics);
   return sections;
 }
 

@@ -7,3 +7,4 @@ export {
   type ProbeResult,
   probeDiagnostics,
 } from "./probe.ts";
+export { designDiagnosticsSection, type ModeDiagnostics } from "./report.ts";

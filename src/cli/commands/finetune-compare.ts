@@ -12,7 +12,7 @@ import {
   type WebBeforeAfterResult,
   webBeforeAfterReport,
 } from "../../finetune/index.ts";
-import { loadStudy } from "../../spec/index.ts";
+import { loadStudy, requireSurvey, webActionsOf } from "../../spec/index.ts";
 import { openStore } from "../../store/index.ts";
 import { resolveQuestions } from "../../study/index.ts";
 import { ACTION_KINDS } from "../../webactions/index.ts";
@@ -156,7 +156,7 @@ export function register(program: Command): void {
     const study = loadStudy(specFile);
     const dataDir = resolveDataDir(flags.dataDir);
     const split = flags.split ? readSplit(flags.split) : undefined;
-    const web = study.spec.instrument.webactions !== undefined;
+    const web = webActionsOf(study.spec.instrument) !== undefined;
     if (web) {
       const surveyOnly = [
         ["--human", flags.human],
@@ -209,7 +209,7 @@ export function register(program: Command): void {
       }
       const result = await runBeforeAfter({
         study,
-        questions: resolveQuestions(study.spec.instrument.items, dataDir),
+        questions: resolveQuestions(requireSurvey(study, "finetune compare").items, dataDir),
         store,
         dataDir,
         human: loadAnswers(flags.human!, "categorical", "human"),

@@ -3,7 +3,7 @@ import { loadAnswers } from "../../analysis/fidelity/index.ts";
 import { resolveDataDir } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { type ExportResult, exportSurveyFineTune, exportWebFineTune } from "../../finetune/index.ts";
-import { loadStudy } from "../../spec/index.ts";
+import { loadStudy, requireSurvey } from "../../spec/index.ts";
 import { resolveQuestions } from "../../study/index.ts";
 import { readPersonas, readSessions } from "../../webactions/index.ts";
 import { commandGroup } from "../group.ts";
@@ -89,10 +89,11 @@ export function register(program: Command): void {
           throw new UserError("--personas, --history-pages and --no-reasoning are for --sessions exports");
         }
         const study = loadStudy(flags.spec);
-        const questions = resolveQuestions(study.spec.instrument.items, resolveDataDir(flags.dataDir));
+        const survey = requireSurvey(study, "finetune export --human");
+        const questions = resolveQuestions(survey.items, resolveDataDir(flags.dataDir));
         result = exportSurveyFineTune(loadAnswers(flags.human, "categorical", "human"), questions, {
           ...split,
-          itemsPerCall: study.spec.instrument.items_per_call,
+          itemsPerCall: survey.items_per_call,
           profileColumns: flags.profileColumns
             ?.split(",")
             .map((c) => c.trim())

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { register as agentsPreview } from "./agents-preview.ts";
 import { register as amce } from "./amce.ts";
 import { register as calibrate } from "./calibrate.ts";
+import { register as classic } from "./classic.ts";
 import { register as compare } from "./compare.ts";
 import { register as demand } from "./demand.ts";
 import { register as demo } from "./demo.ts";
@@ -52,6 +53,7 @@ export function registerCommands(program: Command): void {
     amce,
     games,
     demand,
+    classic,
     calibrate,
     plan,
     webactionsImport,

@@ -1,21 +1,14 @@
 import { accessSync, constants } from "node:fs";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
-import { UserError } from "../../errors/index.ts";
 import { ledgerEntry, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
-import { formatPath, type StudySpec, studySchema } from "../../spec/index.ts";
-import { openStore, type RunRecord, type Store } from "../../store/index.ts";
-import {
-  buildStudyReport,
-  REASON_MODE,
-  type StudyReport,
-  studyReportDoc,
-  studyReportText,
-} from "../../study/index.ts";
+import { webActionsOf } from "../../spec/index.ts";
+import { openStore, type Store } from "../../store/index.ts";
+import { buildStudyReport, type StudyReport, studyReportDoc, studyReportText } from "../../study/index.ts";
 import { buildWebActionsReport, type WebActionsRunReport, webActionsRunDoc } from "../../webactions/index.ts";
 import { writeHtml } from "../output.ts";
-import { chooseRun } from "../runs.ts";
+import { chooseRun, storedSpec } from "../runs.ts";
 import { withStore } from "../store.ts";
 
 interface ReportFlags {
@@ -25,29 +18,6 @@ interface ReportFlags {
   dataDir?: string;
   humanData?: string;
   ledger: boolean;
-}
-
-/** The spec a run was made from, as stored with it. */
-async function storedSpec(store: Store, run: RunRecord, dbFile: string): Promise<StudySpec> {
-  if (run.mode === REASON_MODE) {
-    throw new UserError(
-      `run ${run.id} is a reasoning synthesis (populace webactions reason), not a study: its result is the sessions file it wrote; populace transcript ${run.id} shows its turns`,
-      { where: dbFile },
-    );
-  }
-  const study = await store.getStudy(run.studyId);
-  if (!study)
-    throw new UserError(`run ${run.id}: its study ${run.studyId} is not in the database`, { where: dbFile });
-  const parsed = studySchema.safeParse(study.spec);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new UserError(
-      `the stored spec of run ${run.id} no longer validates (${formatPath(first.path)}: ${first.message}); ` +
-        "it was written by another version of Populace",
-      { where: dbFile },
-    );
-  }
-  return parsed.data;
 }
 
 const f3 = (x: number) => x.toFixed(3);
@@ -92,7 +62,7 @@ export function register(program: Command): void {
       await withStore(flags.db, { readOnly: true }, async (store) => {
         const run = await chooseRun(store, runArg, flags.db);
         const spec = await storedSpec(store, run, flags.db);
-        if (spec.instrument.webactions) {
+        if (webActionsOf(spec.instrument)) {
           const web = await buildWebActionsReport({ store, run, spec, baseDir: run.specDir ?? undefined });
           if (flags.html) writeHtml(flags.html, renderReport(webActionsRunDoc(web)));
           process.stdout.write(flags.json ? `${JSON.stringify(web, null, 2)}\n` : webSummary(web));

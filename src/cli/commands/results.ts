@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { csvLine } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
-import { personId } from "../../results/index.ts";
+import { personId, readBack } from "../../results/index.ts";
 import type { AgentRecord, ResponseRecord } from "../../store/index.ts";
 import { exportTo } from "../output.ts";
 import { chooseRun } from "../runs.ts";
@@ -88,7 +88,8 @@ export function register(program: Command): void {
           if (opts.format === "csv") {
             await write(`${csvLine([...RESULT_COLUMNS, ...attributes.map((a) => a.column)])}\n`);
           }
-          for await (const r of store.responses(run.id)) {
+          for await (const stored of store.responses(run.id)) {
+            const r = readBack(stored);
             const agent = agents.get(r.agentId);
             const row = resultRow(r, agent);
             if (opts.format === "csv") {

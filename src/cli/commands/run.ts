@@ -100,7 +100,7 @@ async function report(result: RunStudyResult, store: Store | null, json: boolean
     out.write(
       `dry run for ${result.run.id} (${result.model.id}): ${bound}${e.calls} calls, ~${e.inputTokens} input tokens, ` +
         `≤ ${e.maxOutputTokens} output tokens, worst-case cost ${e.maxCostUsd === null ? `unknown (${e.priceNote})` : `$${e.maxCostUsd.toFixed(4)}`}` +
-        `${e.upperBound ? " (the sequential flow: skip and stop rules ask fewer)" : ""}; nothing was written\n`,
+        `${e.upperBound ? " (the sequential flow: skip and stop rules ask fewer)" : ""}${e.basis ? ` (${e.basis})` : ""}; nothing was written\n`,
     );
     return EXIT.ok;
   }

@@ -9,6 +9,7 @@ import {
   threadRow,
   threadsHtml,
 } from "../../simulacra/index.ts";
+import { communityOf } from "../../spec/index.ts";
 import { openStore } from "../../store/index.ts";
 import { communityRun } from "../../study/index.ts";
 import { writeHtml } from "../output.ts";
@@ -42,7 +43,7 @@ export function register(program: Command): void {
           return;
         }
         const notes = isTestDouble(run.modelId, run.modelKind) ? [testDoubleNote(run.modelId)] : [];
-        const html = threadsHtml(c, `${spec.name}: ${spec.instrument.community!.goal}`, notes);
+        const html = threadsHtml(c, `${spec.name}: ${communityOf(spec.instrument)!.goal}`, notes);
         if (opts.out) writeHtml(opts.out, html);
         else process.stdout.write(html);
       } finally {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
-import { loadStudy } from "../../spec/index.ts";
+import { communityOf, loadStudy, webActionsOf } from "../../spec/index.ts";
 import { validateStudy } from "../../study/index.ts";
 
 export function register(program: Command): void {
@@ -18,8 +18,8 @@ export function register(program: Command): void {
     .action((file: string, opts: { model?: string; dataDir?: string }) => {
       const study = loadStudy(file);
       const { spec, version } = study;
-      const web = spec.instrument.webactions;
-      const c = spec.instrument.community;
+      const web = webActionsOf(spec.instrument);
+      const c = communityOf(spec.instrument);
       if (c) {
         // A community's members are generated when it runs; there are no people or items to check yet.
         process.stdout.write(
@@ -37,8 +37,8 @@ export function register(program: Command): void {
       }
       const check = validateStudy(study, { dataDir: resolveDataDir(opts.dataDir), modelId: opts.model });
       process.stdout.write(
-        `${file}: ok (study "${spec.name}", version ${version}, ${spec.instrument.items.length} items, ` +
-          `${spec.design.arms.length} arm(s), ${spec.design.replicates} replicate(s); ${check.agents} people, ` +
+        `${file}: ok (study "${spec.name}", version ${version}, ${check.describe}, ` +
+          `${spec.design.replicates} replicate(s); ${check.agents} people, ` +
           `${check.jobs} jobs on ${check.model.id})\n`,
       );
     });

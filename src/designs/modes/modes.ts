@@ -19,6 +19,8 @@ export interface DesignArm {
   text: string;
   /** The treatment's number in this arm (e.g. the price), for regressions on the treatment. */
   value?: number;
+  /** This arm's own questions in place of the shared items (a classic study's conditions ask differently). */
+  questions?: Question[];
 }
 
 /** A variable stated in every prompt so it cannot move with the treatment (design.hold_fixed). */
@@ -52,6 +54,9 @@ export interface DesignCall {
 
 /** A question id of a call that covers every arm: "<arm>/<item>" (decodeAnswers splits it). */
 export const ARM_SEPARATOR = "/";
+
+/** The arm a stored call that covers every arm (within, aggregate) is filed under; its items are "<arm>/<item>". */
+export const ALL_ARMS = "all-arms";
 
 export function heldFixedText(held: readonly HeldFixed[] | undefined): string {
   if (!held || held.length === 0) return "";
@@ -94,7 +99,7 @@ export function designCalls(
   checkDesign(design);
   const probe = opts.probe && opts.probe.length > 0 ? probeQuestions(opts.probe) : [];
   const preamble = probe.length > 0 ? PROBE_PREAMBLE : undefined;
-  const asked = [...probe, ...items];
+  const asked = (a: DesignArm) => [...probe, ...(a.questions ?? items)];
   const held = heldFixedText(design.hold_fixed);
   const chosen = opts.arms
     ? opts.arms.map((n) => {
@@ -109,7 +114,7 @@ export function designCalls(
       return chosen.map((a) => ({
         arm: a.name,
         context: join(design.scenario, held, a.text, preamble),
-        questions: asked,
+        questions: asked(a),
       }));
     case "unblinded":
       return chosen.map((a) => ({
@@ -123,7 +128,7 @@ export function designCalls(
           `You are shown this version: ${a.text.trim()}`,
           preamble,
         ),
-        questions: asked,
+        questions: asked(a),
       }));
     case "within":
       return [
@@ -136,7 +141,7 @@ export function designCalls(
             preamble,
           ),
           questions: design.arms.flatMap((a) =>
-            asked.map((q) => ({
+            asked(a).map((q) => ({
               ...q,
               id: `${a.name}${ARM_SEPARATOR}${q.id}`,
               text: `${a.text.trim()} ${q.text}`,
@@ -186,4 +191,32 @@ export function decodeAnswers(
     if (i < 0) throw new Error(`answer id "${id}" of an all-arms call has no arm`);
     return { arm: id.slice(0, i), item: id.slice(i + 1), answer };
   });
+}
+
+/** Separates the design mode from the arm in a stored arm when one run holds several modes: "unblinded@price_2.00". */
+export const MODE_SEPARATOR = "@";
+
+/** The arm a design call is stored under: the arm (or ALL_ARMS), prefixed by the mode when the run has several. */
+export function storedArm(mode: BlindingMode, arm: string | null, severalModes: boolean): string {
+  const base = arm ?? ALL_ARMS;
+  return severalModes ? `${mode}${MODE_SEPARATOR}${base}` : base;
+}
+
+/**
+ * A stored design row read back: a call over every arm is stored under ALL_ARMS with items
+ * "<arm>/<item>", and comes back as the arm and the item (the mode prefix kept). Item ids and
+ * arm names cannot hold "/" or "@", so this never splits a survey's own names.
+ */
+export function decodeStoredRow(arm: string, item: string): { arm: string; item: string } {
+  const at = arm.lastIndexOf(MODE_SEPARATOR);
+  if (arm.slice(at + 1) !== ALL_ARMS) return { arm, item };
+  const i = item.indexOf(ARM_SEPARATOR);
+  if (i <= 0) return { arm, item };
+  return { arm: arm.slice(0, at + 1) + item.slice(0, i), item: item.slice(i + 1) };
+}
+
+/** The mode and the arm of a decoded stored arm ("unblinded@price_2.00"); mode null in a one-mode run. */
+export function splitStoredArm(arm: string): { mode: string | null; arm: string } {
+  const at = arm.indexOf(MODE_SEPARATOR);
+  return at < 0 ? { mode: null, arm } : { mode: arm.slice(0, at), arm: arm.slice(at + 1) };
 }

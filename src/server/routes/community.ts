@@ -10,6 +10,7 @@ import {
   testDoubleNote,
   threadRow,
 } from "../../simulacra/index.ts";
+import { communityOf } from "../../spec/index.ts";
 import { branchCommunity, communityRun } from "../../study/index.ts";
 import { type App, errorJson, type ServerContext } from "../app.ts";
 import type { ServerJob } from "../jobs.ts";
@@ -132,7 +133,7 @@ export function communityRoutes(app: App, ctx: ServerContext): void {
       try {
         const { run, spec } = await communityRun(ctx.store, c.req.valid("param").run);
         const { community, note } = await load(run.id);
-        const design = spec.instrument.community!;
+        const design = communityOf(spec.instrument)!;
         const own = new Map<string, number>();
         const branchesOf = new Map<string, Set<string>>();
         for (const u of community.utterances) {

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { isTestDouble } from "../../simulacra/index.ts";
-import { studySchema } from "../../spec/index.ts";
+import { communityOf, studySchema } from "../../spec/index.ts";
 import { type App, errorJson, type ServerContext } from "../app.ts";
 
 export const ErrorSchema = z
@@ -65,7 +65,9 @@ export function runRoutes(app: App, ctx: ServerContext): void {
           id: r.id,
           study: r.studyName,
           kind:
-            parsed.success && parsed.data.instrument.community ? ("community" as const) : ("survey" as const),
+            parsed.success && communityOf(parsed.data.instrument)
+              ? ("community" as const)
+              : ("survey" as const),
           model: r.modelId,
           model_kind: r.modelKind,
           test_double: isTestDouble(r.modelId, r.modelKind),
