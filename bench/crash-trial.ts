@@ -61,8 +61,13 @@ export interface RunOutcome {
 
 /** `populace run`, killed with SIGKILL after `killAfterMs` if given and it is still running. */
 export function populaceRun(args: string[], killAfterMs?: number): Promise<RunOutcome> {
+  return populaceCommand(["run", ...args], killAfterMs);
+}
+
+/** Any populace command (e.g. `interview`), killed with SIGKILL after `killAfterMs` if given. */
+export function populaceCommand(args: string[], killAfterMs?: number): Promise<RunOutcome> {
   return new Promise((done) => {
-    const child = spawn(bin, ["run", ...args], { env: { ...process.env, POPULACE_DEBUG: "1" } });
+    const child = spawn(bin, args, { env: { ...process.env, POPULACE_DEBUG: "1" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {

@@ -1,10 +1,10 @@
 /**
- * Conditioning: which of what is known about a person opens their prompts. One mode per study
- * today; several modes of one study will be arms (the episode engine's stages), each calling
- * `conditionedProfile` for the same agent with its own mode.
+ * Conditioning: which of what is known about a person opens their prompts. A study may compare
+ * several: each is an arm of conditioning, calling `conditionedProfile` for the same agent with
+ * its own mode.
  */
 import { UserError } from "../errors/index.ts";
-import { interviewText, keptExchanges } from "./interviews/render.ts";
+import { interviewForReader, interviewText, keptExchanges } from "./interviews/render.ts";
 import { attributeProfile } from "./profile.ts";
 import type { Agent, Conditioning, ConditioningMode } from "./types.ts";
 
@@ -15,9 +15,23 @@ export function defaultConditioning(source: Agent["source"]): ConditioningMode {
   return "demographic";
 }
 
+/** Whether the mode conditions on the interview transcript (with or without expert reflections). */
+export function usesInterview(mode: ConditioningMode): boolean {
+  return mode === "interview" || mode === "interview+reflection";
+}
+
+/**
+ * The name of a conditioning among several of one study: its mode, with the kept share of an
+ * ablation (`interview-keep0.2`), unless it was given a name.
+ */
+export function conditioningLabel(c: Conditioning): string {
+  if (c.label) return c.label;
+  return c.keep !== undefined && c.keep < 1 ? `${c.mode}-keep${c.keep}` : c.mode;
+}
+
 /** Why an agent cannot be conditioned this way, or undefined when it can. */
 export function conditioningProblem(agent: Agent, c: Conditioning): string | undefined {
-  if (c.mode === "interview") {
+  if (usesInterview(c.mode)) {
     if (!agent.interview)
       return "has no interview transcript (interview conditioning needs source: interviews)";
     if (agent.interview.exchanges.length === 0) return "has an interview with no exchanges";
@@ -52,21 +66,35 @@ export function withConditioning(agents: readonly Agent[], c: Conditioning): Age
 }
 
 /**
- * The first-person text that opens every prompt for this person. `interview`: the transcript
+ * The first-person text that opens every prompt for this person. `interview` (and
+ * `interview+reflection`): the transcript
  * (or its kept share), nothing else; `demographic`: the attributes only; `persona` (and agents
  * without a conditioning): persona text, then the attributes.
  */
 export function profileText(agent: Agent): string {
+  // interview+reflection opens with the transcript too: the reflections come after it, per call.
   const c = agent.conditioning;
-  if (c?.mode === "interview") {
+  if (c && usesInterview(c.mode)) {
     const interview = agent.interview;
     if (!interview) throw new UserError(`person "${agent.id}" has no interview to condition on`);
-    const keep = c.keep ?? 1;
-    const kept =
-      keep < 1 ? keptExchanges(interview.exchanges.length, agent.id, { keep, seed: c.seed ?? 1 }) : undefined;
-    return interviewText(interview, kept);
+    return interviewText(interview, keptOf(agent, c));
   }
   return attributeProfile(agent, c?.mode !== "demographic");
+}
+
+function keptOf(agent: Agent, c: Conditioning): number[] | undefined {
+  const keep = c.keep ?? 1;
+  const n = agent.interview?.exchanges.length ?? 0;
+  return keep < 1 ? keptExchanges(n, agent.id, { keep, seed: c.seed ?? 1 }) : undefined;
+}
+
+/**
+ * The interview as an expert reads it under this conditioning (the same kept share, introduced in
+ * the third person): what expert reflections are written from.
+ */
+export function interviewForExperts(agent: Agent, c: Conditioning): string {
+  if (!agent.interview) throw new UserError(`person "${agent.id}" has no interview to reflect on`);
+  return interviewForReader(agent.interview, keptOf(agent, c));
 }
 
 /** The profile under another conditioning than the agent's own (for arms of conditioning). */

@@ -7,9 +7,12 @@ export { ageGroup, canonicalAttributeName, canonicalAttributes } from "./attribu
 export { AGENT_BANK_FILE, type AgentBankOptions, loadAgentBank } from "./bank.ts";
 export {
   conditionedProfile,
+  conditioningLabel,
   conditioningProblem,
   defaultConditioning,
+  interviewForExperts,
   profileText,
+  usesInterview,
   withConditioning,
 } from "./conditioning.ts";
 export { type CsvAgentOptions, loadCsvAgents } from "./csv.ts";

@@ -45,6 +45,12 @@ export async function storedSpec(store: Store, run: RunRecord, dbFile: string): 
   const study = await store.getStudy(run.studyId);
   if (!study)
     throw new UserError(`run ${run.id}: its study ${run.studyId} is not in the database`, { where: dbFile });
+  if ((study.spec as { interview_script?: unknown }).interview_script !== undefined) {
+    throw new UserError(
+      `run ${run.id} is an interview run (populace interview), not a study: populace transcript ${run.id} shows its turns`,
+      { where: dbFile },
+    );
+  }
   const parsed = studySchema.safeParse(study.spec);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -11,7 +11,7 @@ import { hash32 } from "../random/index.ts";
 import { parseModelId } from "./model-id.ts";
 import { postJson } from "./openai-http.ts";
 import { type CreateModelOptions, resolveEndpoint } from "./providers.ts";
-import { ProviderError } from "./types.ts";
+import { type LanguageModel, type ModelRequest, type ModelResponse, ProviderError } from "./types.ts";
 
 /** OpenAI's limit on inputs per request; longer lists are sent in several requests. */
 export const MAX_INPUTS_PER_REQUEST = 2048;
@@ -120,4 +120,53 @@ export function createEmbedder(id: string, opts: CreateEmbedderOptions = {}): Em
       return out;
     },
   };
+}
+
+/** Little-endian float32 values as base64 (what encoding_format "base64" sends back). */
+export function encodeFloat32Base64(vector: Float32Array): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i], i * 4);
+  return bytes.toString("base64");
+}
+
+/**
+ * An embedder as a LanguageModel, so that embedding calls take the one call path of a run (cache,
+ * budget, rate limiter, retries, ledger) instead of a second one: each user message of the request
+ * is one text, and the reply's text is the vectors, one line each, as base64 little-endian
+ * float32 (compact, and what the cache keeps). `embeddingRequest` and `readEmbeddings` are its two
+ * ends. Its id names the vector size when it was asked for (`openai:text-embedding-3-small?dimensions=256`),
+ * so vectors of different sizes never share a cache entry.
+ */
+export function embeddingModel(embedder: Embedder, dimensions?: number): LanguageModel {
+  return {
+    id: dimensions === undefined ? embedder.id : `${embedder.id}?dimensions=${dimensions}`,
+    bucket: embedder.bucket,
+    kind: "llm",
+    supportsLogprobs: false,
+    async complete(request: ModelRequest): Promise<ModelResponse> {
+      const texts = request.messages.map((m) => m.content);
+      const { vectors, usage } = await embedder.embed(texts, { signal: request.signal });
+      return {
+        text: vectors.map(encodeFloat32Base64).join("\n"),
+        usage: { inputTokens: usage.inputTokens, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 },
+      };
+    },
+  };
+}
+
+/** The request that embeds these texts through embeddingModel (no output tokens to reserve). */
+export function embeddingRequest(texts: readonly string[]): ModelRequest {
+  return { messages: texts.map((content) => ({ role: "user", content })), maxOutputTokens: 0 };
+}
+
+/** The vectors of an embeddingModel reply, or why it is not `count` vectors of one size. */
+export function readEmbeddings(text: string, count: number): Float32Array[] | { problem: string } {
+  const lines = text === "" ? [] : text.split("\n");
+  if (lines.length !== count) return { problem: `expected ${count} embeddings, got ${lines.length}` };
+  const vectors = lines.map(decodeFloat32Base64);
+  const size = vectors[0]?.length ?? 0;
+  if (vectors.some((v) => v.length === 0 || v.length !== size)) {
+    return { problem: "the embeddings are empty or of different sizes" };
+  }
+  return vectors;
 }

@@ -6,8 +6,12 @@ export {
   decodeFloat32Base64,
   type Embedder,
   type EmbeddingResult,
+  embeddingModel,
+  embeddingRequest,
+  encodeFloat32Base64,
   hasEmbeddings,
   MAX_INPUTS_PER_REQUEST,
+  readEmbeddings,
 } from "./embeddings.ts";
 export { type ParsedModelId, type ProviderName, parseModelId } from "./model-id.ts";
 export {

@@ -42,6 +42,10 @@ export const BUILTIN_PRICES: PriceTable = {
   "google:gemini-2.5-pro": { input: 1.25, cachedInput: 0.31, output: 10 },
   "google:gemini-2.5-flash": { input: 0.3, cachedInput: 0.075, output: 2.5 },
   "google:gemini-2.5-flash-lite": { input: 0.1, cachedInput: 0.025, output: 0.4 },
+  // Embedding models bill their input only.
+  "openai:text-embedding-3-small": { input: 0.02, output: 0 },
+  "openai:text-embedding-3-large": { input: 0.13, output: 0 },
+  "openai:text-embedding-ada-002": { input: 0.1, output: 0 },
   "ollama:*": { input: 0, cachedInput: 0, output: 0 },
 };
 

@@ -7,6 +7,7 @@ import type { Store } from "../store/types.ts";
 import { JobBoard } from "./jobs.ts";
 import { believabilityRoutes } from "./routes/believability.ts";
 import { communityRoutes } from "./routes/community.ts";
+import { interviewRoutes } from "./routes/interviews.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { webApp } from "./static.ts";
 
@@ -19,6 +20,8 @@ export interface ServerContext {
   jobs: JobBoard;
   /** The built web app (web/dist). */
   webDir: string;
+  /** The script participants are interviewed with (default: the American Voices Project's topics). */
+  interviewScript?: string;
 }
 
 export type App = OpenAPIHono;
@@ -75,13 +78,14 @@ export function createApp(ctx: ServerContext): App {
   runRoutes(app, ctx);
   communityRoutes(app, ctx);
   believabilityRoutes(app, ctx);
+  interviewRoutes(app, ctx);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "Populace",
       version: "0.1.0",
       description:
-        "Runs, simulated communities and their threads, WhatIf and Multiverse branches made through the engine, and believability tests judged by link.",
+        "Runs, simulated communities and their threads, WhatIf and Multiverse branches made through the engine, believability tests judged by link, and interviews with participants by link.",
     },
   });
   app.notFound((c) =>

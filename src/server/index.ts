@@ -17,6 +17,8 @@ export interface ServeOptions {
   host?: string;
   modelId?: string;
   webDir?: string;
+  /** The script participants are interviewed with (default: the American Voices Project's topics). */
+  interviewScript?: string;
 }
 
 export interface RunningServer {
@@ -35,6 +37,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     dataDir: o.dataDir,
     modelId: o.modelId,
     webDir: o.webDir ?? WEB_DIST,
+    interviewScript: o.interviewScript,
   });
   const app = createApp(ctx);
   const host = o.host ?? "127.0.0.1";

@@ -1,4 +1,6 @@
 export type { ClassicInstrumentSpec } from "./classic.ts";
+export { id } from "./common.ts";
+export type { ConditioningSpec, ReflectionSpec } from "./conditioning.ts";
 export type { ConjointInstrumentSpec } from "./conjoint.ts";
 export type { DemandInstrumentSpec } from "./demand.ts";
 export type { DesignSpec } from "./design.ts";
@@ -7,7 +9,16 @@ export { type InstrumentKind, instrumentKind, requireSurvey, runsAsDesign } from
 export { pipedIds } from "./flow.ts";
 export { type ConditionSpec, communityOf, surveyOf, webActionsOf } from "./instrument.ts";
 export { answersProblem, LIMITS } from "./limits.ts";
-export { formatPath, type LoadedStudy, loadStudy, parseStudy, SpecError, type SpecProblem } from "./load.ts";
+export {
+  formatPath,
+  type LoadedStudy,
+  loadStudy,
+  parseStudy,
+  parseYamlWith,
+  SpecError,
+  type SpecProblem,
+} from "./load.ts";
+export { conditioningEntries } from "./population.ts";
 export {
   type CommunitySpec,
   type InstrumentSpec,

@@ -93,6 +93,47 @@ export function parseStudy(text: string, file = "study.yaml"): LoadedStudy {
   };
 }
 
+/**
+ * Another YAML file Populace reads (an interview script), validated by its own zod schema with
+ * the study spec's rules: problems with their field path and line, no aliases or merge keys.
+ */
+export function parseYamlWith<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  file: string,
+  what: string,
+): z.infer<S> {
+  if (text.includes("\u0000")) throw new UserError(`not ${what}: it holds binary data`, { where: file });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(
+      file,
+      doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => ({
+        path: "",
+        location: e.linePos ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file,
+        message: `YAML syntax: ${syntaxMessage(e.message)}`,
+      })),
+    );
+  }
+  const refused = aliasProblems(doc, (offset) => position(lineCounter, file, offset), what);
+  if (refused.length > 0) throw new SpecError(file, refused);
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new UserError(`not ${what}: its top level is not a YAML mapping of keys`, { where: file });
+  }
+  const data = doc.toJS();
+  const result = schema.safeParse(data ?? {});
+  if (!result.success) {
+    throw new SpecError(
+      file,
+      flatten(result.error.issues, data).flatMap((issue) =>
+        problemsOf(issue, doc, lineCounter, file, data, schema),
+      ),
+    );
+  }
+  return result.data;
+}
+
 export function loadStudy(file: string): LoadedStudy {
   let bytes: Buffer;
   try {
@@ -147,7 +188,7 @@ function looksLikeStudy(contents: unknown): boolean {
  * write out, an unresolved alias is an error anyway, and refusing them means no alias bomb
  * (aliases of aliases, expanding to billions of nodes) is ever expanded.
  */
-function aliasProblems(doc: YamlDoc, at: (offset: number) => string): SpecProblem[] {
+function aliasProblems(doc: YamlDoc, at: (offset: number) => string, what = "a study spec"): SpecProblem[] {
   const problems: SpecProblem[] = [];
   let total = 0;
   visit(doc, {
@@ -156,7 +197,7 @@ function aliasProblems(doc: YamlDoc, at: (offset: number) => string): SpecProble
         problems.push({
           path: "",
           location: node.range ? at(node.range[0]) : undefined,
-          message: `YAML alias *${node.source} is not supported in a study spec: write the value out in full`,
+          message: `YAML alias *${node.source} is not supported in ${what}: write the value out in full`,
         });
       }
     },
@@ -165,7 +206,7 @@ function aliasProblems(doc: YamlDoc, at: (offset: number) => string): SpecProble
         problems.push({
           path: "",
           location: pair.key.range ? at(pair.key.range[0]) : undefined,
-          message: "YAML merge key << is not supported in a study spec: write the keys out in full",
+          message: `YAML merge key << is not supported in ${what}: write the keys out in full`,
         });
       }
     },
@@ -183,10 +224,13 @@ type Issue = z.core.$ZodIssue;
  * branch; report the branch the user most likely meant: the first one named by a key only it
  * knows (`community:`, `game:`, `gss:`), else the one that knows most of the keys written there,
  * then the one with the fewest complaints (ties go to the later, more specific branch), with its
- * issues' paths made absolute.
+ * issues' paths made absolute. A branch that rejects the value's very type (a list where a name
+ * was given) is the least likely.
  */
 function flatten(issues: readonly Issue[], data: unknown): Issue[] {
   const out: Issue[] = [];
+  const weight = (branch: readonly Issue[]) =>
+    branch.length + (branch.some((i) => i.code === "invalid_type" && i.path.length === 0) ? 1000 : 0);
   for (const issue of issues) {
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       const { known, named } = unionScores(issue.path, data);
@@ -194,7 +238,7 @@ function flatten(issues: readonly Issue[], data: unknown): Issue[] {
       issue.errors.forEach((branch, i) => {
         const better =
           (known[i] ?? 0) > (known[best] ?? 0) ||
-          ((known[i] ?? 0) === (known[best] ?? 0) && branch.length <= issue.errors[best].length);
+          ((known[i] ?? 0) === (known[best] ?? 0) && weight(branch) <= weight(issue.errors[best]));
         if (better) best = i;
       });
       if (named !== undefined) best = named;
@@ -272,6 +316,7 @@ function problemsOf(
   lineCounter: LineCounter,
   file: string,
   data: unknown,
+  schema: z.ZodType = studySchema,
 ): SpecProblem[] {
   if (issue.code !== "unrecognized_keys") {
     return [
@@ -282,7 +327,7 @@ function problemsOf(
       },
     ];
   }
-  const allowed = keysAt(studySchema, issue.path, data);
+  const allowed = keysAt(schema, issue.path, data);
   return issue.keys.map((key) => {
     const path = [...issue.path, key];
     const parent = doc.getIn(issue.path as (string | number)[], true);

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { id } from "./common.ts";
+import {
+  type ConditioningSpec,
+  conditioningSchema,
+  interviewOptions,
+  reflectionOptions,
+} from "./conditioning.ts";
 import { boundedCount, LIMITS } from "./limits.ts";
 
 /** Where a study's simulated people come from (DESIGN section 3). */
@@ -8,34 +14,11 @@ const filter = z
   .record(z.string(), z.array(z.string()).min(1, "list at least one value"))
   .describe("Keep only agents whose attribute is one of the listed values");
 
-const conditioning = z
-  .enum(["demographic", "persona", "interview"], {
-    error: (issue) =>
-      issue.input === "interview+reflection" || Array.isArray(issue.input)
-        ? "interview+reflection and several conditionings in one study need the episode engine's stages (not available yet): use demographic, persona or interview"
-        : "use demographic, persona or interview",
-  })
-  .describe(
-    "What opens each prompt: demographic (attributes), persona (self-description), interview (transcript). " +
-      "Default: interview for source interviews, persona for personas, demographic otherwise",
-  );
-
-const interviewOptions = z
-  .strictObject({
-    keep: z
-      .number()
-      .gt(0, "must be more than 0")
-      .max(1, "must be at most 1")
-      .default(1)
-      .describe("Share of the interview's exchanges kept (an ablation), drawn per person, in order"),
-    seed: z.union([z.int(), z.string()]).default(1).describe("Seed of the kept share"),
-  })
-  .describe("Interview conditioning options");
-
 /** Fields every source takes: how its people are conditioned. */
 const conditioned = {
-  conditioning: conditioning.optional(),
+  conditioning: conditioningSchema.optional(),
   interview: interviewOptions.optional(),
+  reflection: reflectionOptions.optional(),
 };
 
 const agentBank = z.strictObject({
@@ -91,6 +74,14 @@ const interviews = z.strictObject({
     .min(1)
     .optional()
     .describe("A folder (and its subfolders) of *.txt, *.md, *.jsonl and genagents nodes.json"),
+  db: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A Populace database: the interviews its interviewer finished (populace interview, the web page)",
+    ),
+  run: z.string().min(1).optional().describe("With db: only the interviews of this run"),
   format: z
     .enum(["auto", "text", "jsonl", "genagents"])
     .default("auto")
@@ -111,37 +102,88 @@ const interviews = z.strictObject({
 
 const SOURCE_NEEDS: Record<string, string> = {
   interview: "interview conditioning needs transcripts (source: interviews)",
+  "interview+reflection": "interview+reflection conditioning needs transcripts (source: interviews)",
   persona: "persona conditioning needs persona texts (source: personas)",
   demographic: "demographic conditioning needs attributes; personas have none (use a csv source)",
 };
 
 function compatible(source: string, mode: string): boolean {
-  if (mode === "interview") return source === "interviews";
+  if (mode === "interview" || mode === "interview+reflection") return source === "interviews";
   if (mode === "persona") return source === "personas";
   return source !== "personas";
+}
+
+/** The listed conditionings as {mode, keep?, seed?, name?}, in order (one for a single mode). */
+export function conditioningEntries(
+  c: ConditioningSpec,
+): { mode: string; keep?: number; seed?: number | string; name?: string }[] {
+  return (Array.isArray(c) ? c : [c]).map((e) => (typeof e === "string" ? { mode: e } : e));
 }
 
 export const populationSchema = z
   .discriminatedUnion("source", [agentBank, csvPopulation, personas, gssPanel, interviews])
   .superRefine((population, ctx) => {
-    const mode = population.conditioning;
-    if (mode && !compatible(population.source, mode)) {
-      ctx.addIssue({ code: "custom", path: ["conditioning"], message: SOURCE_NEEDS[mode] });
-    }
-    const effective = mode ?? (population.source === "interviews" ? "interview" : undefined);
-    if (population.interview && effective !== "interview") {
+    const listed = population.conditioning;
+    const entries = listed === undefined ? [] : conditioningEntries(listed);
+    const at = (i: number, ...rest: string[]) =>
+      Array.isArray(listed) ? ["conditioning", i, ...rest] : ["conditioning", ...rest];
+    const names = new Map<string, number>();
+    entries.forEach((e, i) => {
+      if (!compatible(population.source, e.mode)) {
+        ctx.addIssue({ code: "custom", path: at(i), message: SOURCE_NEEDS[e.mode] });
+      }
+      if ((e.keep !== undefined || e.seed !== undefined) && !e.mode.startsWith("interview")) {
+        ctx.addIssue({
+          code: "custom",
+          path: at(i, "keep"),
+          message: "keep and seed apply to interview modes only",
+        });
+      }
+      // The arm's name: as conditioningLabel (src/agents) makes it.
+      const keep = e.keep ?? (e.mode.startsWith("interview") ? population.interview?.keep : undefined);
+      const name = e.name ?? (keep !== undefined && keep < 1 ? `${e.mode}-keep${keep}` : e.mode);
+      const earlier = names.get(name);
+      // An out-of-range share is its own problem (reported by keep's rule), not a duplicate name.
+      if (keep !== undefined && !(keep > 0 && keep <= 1)) return;
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: at(i),
+          message: `conditioning "${name}" is listed twice (also entry ${earlier}); give one a name`,
+        });
+      } else names.set(name, i);
+    });
+    const modes = entries.length
+      ? entries.map((e) => e.mode)
+      : population.source === "interviews"
+        ? ["interview"]
+        : [];
+    if (population.interview && !modes.some((m) => m.startsWith("interview"))) {
       ctx.addIssue({
         code: "custom",
         path: ["interview"],
         message: "interview options apply to interview conditioning only",
       });
     }
-    if (population.source === "interviews" && Boolean(population.files) === Boolean(population.dir)) {
+    if (population.reflection && !modes.includes("interview+reflection")) {
       ctx.addIssue({
         code: "custom",
-        path: population.files ? ["dir"] : [],
-        message: "give either files or dir (one of them)",
+        path: ["reflection"],
+        message: "reflection options apply to interview+reflection conditioning only",
       });
+    }
+    if (population.source === "interviews") {
+      const given = [population.files, population.dir, population.db].filter((x) => x !== undefined).length;
+      if (given !== 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: population.files && given > 1 ? (population.dir ? ["dir"] : ["db"]) : [],
+          message: "give one of files, dir or db",
+        });
+      }
+      if (population.run !== undefined && population.db === undefined) {
+        ctx.addIssue({ code: "custom", path: ["run"], message: "run picks the interviews of a db" });
+      }
     }
   });
 

@@ -42,3 +42,17 @@ test("the web-action study example in the README validates", () => {
   assert.equal(webActionsOf(spec.instrument)?.sessions, "sessions.jsonl");
   assert.equal(spec.population, undefined);
 });
+
+test("the README's conditionings and reflection blocks validate", () => {
+  const readme = readFileSync(`${projectRoot}/README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("**Several conditionings in one study.**"));
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].slice(0, 2).map((m) => m[1]);
+  const several = parseStudy(`name: x\n${blocks[0]}instrument: { items: [{ gss: cappun }] }\n`, "README.md");
+  assert.equal(Array.isArray(several.spec.population?.conditioning), true);
+  const reflection = parseStudy(
+    `name: x\n${blocks[1].replace("population:\n", "population:\n  source: interviews\n  dir: t\n")}instrument: { items: [{ gss: cappun }] }\n`,
+    "README.md",
+  );
+  const p = reflection.spec.population;
+  assert.equal(p?.source === "interviews" && p.reflection?.budget_tokens, 600);
+});

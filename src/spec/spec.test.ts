@@ -149,13 +149,75 @@ test("conditioning: an interviews source with its options; mismatches are proble
     /persona conditioning needs persona texts/,
   );
   assert.match(withMode("personas\n  personas: [hi]", "demographic")[0].message, /personas have none/);
-  assert.match(
-    withMode("interviews\n  dir: t", "interview+reflection")[0].message,
-    /need the episode engine's stages \(not available yet\)/,
+  const accepts = (mode: string) =>
+    parseStudy(
+      valid.replace(
+        "  source: agent-bank\n  n: 50\n",
+        `  source: interviews\n  dir: t\n  conditioning: ${mode}\n`,
+      ),
+      "s.yaml",
+    ).spec.population?.conditioning;
+  assert.equal(accepts("interview+reflection"), "interview+reflection");
+  assert.deepEqual(accepts("[demographic, interview, interview+reflection]"), [
+    "demographic",
+    "interview",
+    "interview+reflection",
+  ]);
+  assert.deepEqual(
+    accepts("[interview, {mode: interview, keep: 0.2, seed: 3}, {mode: interview, keep: 0.5, name: half}]"),
+    ["interview", { mode: "interview", keep: 0.2, seed: 3 }, { mode: "interview", keep: 0.5, name: "half" }],
   );
-  assert.match(
-    withMode("interviews\n  dir: t", "[demographic, interview]")[0].message,
-    /several conditionings/,
+  assert.deepEqual(
+    withMode("agent-bank\n  n: 5", "[demographic, interview]").map((x) => [x.path, x.message]),
+    [["population.conditioning[1]", "interview conditioning needs transcripts (source: interviews)"]],
+  );
+  assert.deepEqual(
+    withMode("interviews\n  dir: t", "[demographic, interviw]").map((x) => [x.path, x.message]),
+    [["population.conditioning[1]", "use demographic, persona, interview or interview+reflection"]],
+  );
+  assert.deepEqual(
+    withMode(
+      "interviews\n  dir: t",
+      "[interview, {mode: interview, keep: 0.2}, {mode: interview, keep: 0.2, seed: 2}]",
+    ).map((x) => [x.path, x.message]),
+    [
+      [
+        "population.conditioning[2]",
+        'conditioning "interview-keep0.2" is listed twice (also entry 1); give one a name',
+      ],
+    ],
+  );
+  assert.deepEqual(
+    withMode("interviews\n  dir: t", "[interview, {mode: interview, keep: 2}]").map((x) => [
+      x.path,
+      x.message,
+    ]),
+    [["population.conditioning[1].keep", "must be at most 1"]],
+  );
+  assert.deepEqual(
+    withMode("interviews\n  dir: t", "interviews").map((x) => [x.path, x.message]),
+    [
+      [
+        "population.conditioning",
+        "use demographic, persona, interview or interview+reflection, or a list of them",
+      ],
+    ],
+  );
+  assert.deepEqual(
+    withMode("interviews\n  dir: t", "[demographic, {mode: demographic, keep: 0.5, name: d2}]").map((x) => [
+      x.path,
+      x.message,
+    ]),
+    [["population.conditioning[1].keep", "keep and seed apply to interview modes only"]],
+  );
+  assert.deepEqual(
+    problems(
+      valid.replace(
+        "  source: agent-bank\n  n: 50\n",
+        "  source: interviews\n  dir: t\n  conditioning: [demographic, interview]\n  reflection: { budget_tokens: 300 }\n",
+      ),
+    ).map((x) => [x.path, x.message]),
+    [["population.reflection", "reflection options apply to interview+reflection conditioning only"]],
   );
   const cross = problems(
     valid.replace(
@@ -168,7 +230,7 @@ test("conditioning: an interviews source with its options; mismatches are proble
     [
       ["population.interview.keep", "must be at most 1"],
       ["population.interview", "interview options apply to interview conditioning only"],
-      ["population.dir", "give either files or dir (one of them)"],
+      ["population.dir", "give one of files, dir or db"],
     ],
   );
 });

@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Plan, STAGE_SPAN } from "../designs/index.ts";
-import type { JobOutcome, ResponseRecord, RunRecord, Store, TurnRecord } from "./types.ts";
+import type {
+  InterviewSession,
+  JobOutcome,
+  ReflectionRecord,
+  ResponseRecord,
+  RunRecord,
+  Store,
+  TurnRecord,
+} from "./types.ts";
 
 const RUN: RunRecord = {
   id: "r1",
@@ -463,4 +471,103 @@ export function storeContract(label: string, open: () => Promise<Store> | Store)
       );
     },
   );
+
+  withStore("an agent's records across studies, oldest study first", async (store) => {
+    await store.saveStudy({ id: "v2", name: "t", spec: { name: "t" }, createdAt: "u" });
+    await store.saveAgents("v2", [
+      { agentId: "p1", source: "interview", attributes: { age: "40" }, profile: "B" },
+    ]);
+    await store.saveAgents("v1", [
+      { agentId: "p1", source: "interview", attributes: {}, profile: "A" },
+      { agentId: "p2", source: "csv", attributes: {}, profile: "C" },
+    ]);
+    const records = await store.agentRecords("p1");
+    assert.deepEqual(
+      records.map((r) => [r.studyId, r.profile, r.attributes]),
+      [
+        ["v1", "A", {}],
+        ["v2", "B", { age: "40" }],
+      ],
+    );
+    assert.deepEqual(await store.agentRecords("nobody"), []);
+  });
+
+  withStore(
+    "reflections: one per transcript digest, expert and model (the latest wins), read by person",
+    async (store) => {
+      const r = (expert: string, model: string, observations: string[], runId = "r1"): ReflectionRecord => ({
+        transcriptDigest: "d1",
+        expert,
+        model,
+        agentId: "p1",
+        observations,
+        runId,
+        createdAt: `2026-01-0${observations.length}T00:00:00Z`,
+      });
+      await store.saveReflections([r("psychologist", "m", ["a", "b"]), r("demographer", "m", ["c"])]);
+      await store.saveReflections([
+        r("psychologist", "m", ["a2", "b2"], "r2"),
+        r("psychologist", "n", ["x"]),
+      ]);
+      await store.saveReflections([
+        { ...r("psychologist", "m", ["z"]), agentId: "p2", transcriptDigest: "d2" },
+      ]);
+      const mine = await store.reflections("p1");
+      assert.deepEqual(mine.map((x) => [x.expert, x.model, x.observations, x.runId]).sort(), [
+        ["demographer", "m", ["c"], "r1"],
+        ["psychologist", "m", ["a2", "b2"], "r2"],
+        ["psychologist", "n", ["x"], "r1"],
+      ]);
+      assert.equal((await store.reflections("p2")).length, 1);
+      assert.deepEqual(await store.reflections("nobody"), []);
+    },
+  );
+
+  withStore("interviews: saved, continued under the same id, listed by status and run", async (store) => {
+    const session: InterviewSession = {
+      id: "s1",
+      agentId: "p1",
+      script: "avp",
+      status: "consent",
+      interviewer: "Interviewer",
+      respondent: "Participant",
+      turns: [],
+      attributes: {},
+      state: null,
+      runId: null,
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+    };
+    await store.saveInterview(session);
+    await store.saveInterview({
+      ...session,
+      id: "s2",
+      runId: "r1",
+      status: "completed",
+      createdAt: "2026-01-02",
+    });
+    const turns = [
+      { speaker: "Interviewer", text: "Tell me about your life." },
+      { speaker: "Participant", text: "I grew up by the sea." },
+    ];
+    await store.saveInterview({ ...session, status: "in_progress", turns, state: { module: 0, turn: 1 } });
+    const s1 = await store.interview("s1");
+    assert.deepEqual(s1?.turns, turns);
+    assert.deepEqual(s1?.state, { module: 0, turn: 1 });
+    assert.equal(s1?.status, "in_progress");
+    assert.equal(s1?.createdAt, session.createdAt, "the first save's time is kept");
+    assert.deepEqual(
+      (await store.interviews()).map((s) => s.id),
+      ["s1", "s2"],
+    );
+    assert.deepEqual(
+      (await store.interviews({ status: "completed" })).map((s) => s.id),
+      ["s2"],
+    );
+    assert.deepEqual(
+      (await store.interviews({ runId: "r1" })).map((s) => s.id),
+      ["s2"],
+    );
+    assert.equal(await store.interview("none"), undefined);
+  });
 }

@@ -175,6 +175,46 @@ export interface CommitBatch {
   resets?: { runId: string; seq: number }[];
 }
 
+/**
+ * An expert's observations about a person (interview+reflection), kept across runs and studies:
+ * one per (transcript digest, expert, model), the latest written.
+ */
+export interface ReflectionRecord {
+  /** Digest of the transcript the expert read (its kept share): the same in every study. */
+  transcriptDigest: string;
+  expert: string;
+  /** The model that wrote them. */
+  model: string;
+  agentId: string;
+  observations: string[];
+  /** The run that wrote them (last). */
+  runId: string;
+  createdAt: string;
+}
+
+/** An interview held by Populace's interviewer: with a simulated person, or a participant in the browser. */
+export interface InterviewSession {
+  /** Unique: `RUN/JOB` for an interview of a run, a random token for a participant's session. */
+  id: string;
+  /** The interviewed person's id as an interview agent. */
+  agentId: string;
+  /** The script's name. */
+  script: string;
+  /** consent: not begun; in_progress: begun, not finished; completed: its transcript is an agent. */
+  status: "consent" | "in_progress" | "completed";
+  /** Speaker labels in the transcript. */
+  interviewer: string;
+  respondent: string;
+  turns: { speaker: string; text: string }[];
+  /** What is known about the person (a simulated person's attributes; a participant's: none). */
+  attributes: Record<string, string>;
+  /** Where the interviewer is (for a session to continue from); null when finished. */
+  state: unknown;
+  runId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** Who is executing a run: one process at a time (see Store.claimRun). */
 export interface RunHolder {
   /** Unique per process and run attempt. */
@@ -293,6 +333,17 @@ export interface Store {
   releaseLeases(runId: string, holder: string): Promise<void>;
   /** Pending jobs under a live lease. */
   leasedCount(runId: string): Promise<number>;
+  /** What the studies of this database keep about a person: one record per study, oldest first. */
+  agentRecords(agentId: string): Promise<(AgentRecord & { studyId: string })[]>;
+  /** Keeps expert reflections; a record of the same transcript digest, expert and model replaces the earlier one. */
+  saveReflections(records: ReflectionRecord[]): Promise<void>;
+  /** A person's reflections (every transcript share and model), in the order they were first written. */
+  reflections(agentId: string): Promise<ReflectionRecord[]>;
+  /** Saves an interview (a new one, or the same id again with its progress). */
+  saveInterview(interview: InterviewSession): Promise<void>;
+  interview(id: string): Promise<InterviewSession | undefined>;
+  /** Interviews of one status (default: every one), oldest first; of one run when given. */
+  interviews(filter?: { status?: InterviewSession["status"]; runId?: string }): Promise<InterviewSession[]>;
   /** Stores a new believability test (its id must be new). */
   saveBelievabilityTest(test: BelievabilityTestRecord): Promise<void>;
   getBelievabilityTest(id: string): Promise<BelievabilityTestRecord | undefined>;

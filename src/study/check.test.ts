@@ -143,7 +143,7 @@ test("run and run --dry-run refuse before storing or calling anything; validate 
   } finally {
     await store.close();
   }
-  const ok = validateStudy(study, { dataDir, modelId: "openai:gpt-4o-mini" });
+  const ok = await validateStudy(study, { dataDir, modelId: "openai:gpt-4o-mini" });
   assert.equal(ok.model.id, "openai:gpt-4o-mini");
   assert.deepEqual([ok.agents, ok.jobs], [5, 10]);
   assert.ok(existsSync(file));

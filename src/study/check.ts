@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
 import type { LanguageModel } from "../llm/types.ts";
@@ -15,7 +16,8 @@ import { checkConfirmatoryPlan } from "./confirmatory.ts";
 import type { StudyInstrument } from "./instrument.ts";
 import { studyInstrument } from "./instrument.ts";
 import { defaultModelId, resolveModel } from "./models.ts";
-import { buildPopulation } from "./population.ts";
+import { buildPopulation, readStoredInterviews, studyConditionings } from "./population.ts";
+import { reflectionProblem } from "./reflection-stages.ts";
 import { studyPlan } from "./stages.ts";
 
 /** What the statistical baseline can answer (see src/baseline): GSS items it has data for. */
@@ -103,12 +105,19 @@ export function checkStudyAgainstModel(
     });
   }
 
+  const conditionings = studyConditionings(spec.population, undefined);
+  if (conditionings.some((c) => c.mode === "interview+reflection")) {
+    const problem = reflectionProblem(spec.population?.reflection, model);
+    if (problem) add(problem.where.split("."), problem.message);
+  }
+
   if (agents !== undefined) {
     const tooMany = surveyOf(spec.instrument)
       ? answersProblem({
           agents,
           items: questions.length,
-          arms: spec.design.arms.length,
+          // Every arm under every conditioning.
+          arms: spec.design.arms.length * conditionings.length,
           replicates: spec.design.replicates,
         })
       : undefined;
@@ -133,17 +142,24 @@ export interface StudyCheck {
  * model is the one `run` would use: `modelId`, else the spec's model.id, else $POPULACE_MODEL,
  * else the statistical baseline.
  */
-export function validateStudy(study: LoadedStudy, opts: { dataDir: string; modelId?: string }): StudyCheck {
+export async function validateStudy(
+  study: LoadedStudy,
+  opts: { dataDir: string; modelId?: string },
+): Promise<StudyCheck> {
   const spec = study.spec;
   const instrument = studyInstrument(spec, opts.dataDir, study);
   const questions = instrument.questions;
   checkConfirmatoryPlan(study, questions);
-  if (!spec.population)
-    throw new UserError("required: where the simulated people come from", { where: "population" });
-  const agents = buildPopulation(spec.population, {
+  const p = spec.population;
+  if (!p) throw new UserError("required: where the simulated people come from", { where: "population" });
+  const agents = buildPopulation(p, {
     dataDir: opts.dataDir,
     specFile: study.file,
     seed: spec.seed,
+    storedInterviews:
+      p.source === "interviews" && p.db !== undefined
+        ? await readStoredInterviews(resolve(dirname(study.file), p.db), p.run)
+        : undefined,
   });
   const model = resolveModel(opts.modelId ?? spec.model.id ?? defaultModelId(), {
     dataDir: opts.dataDir,
@@ -153,11 +169,18 @@ export function validateStudy(study: LoadedStudy, opts: { dataDir: string; model
   });
   checkStudyAgainstModel(study, questions, model, agents.length);
   const plan = studyPlan(spec, agents, instrument);
+  // A survey's jobs: every conditioning's stage, plus a reflection job per person for each
+  // conditioning that writes reflections.
+  const jobs =
+    plan.kind === "survey"
+      ? plan.jobs.length * plan.conditionings.length +
+        agents.length * plan.conditionings.filter((c) => c.mode === "interview+reflection").length
+      : plan.jobs.length;
   return {
     model,
     questions,
     agents: agents.length,
-    jobs: plan.jobs.length,
+    jobs,
     describe: describeInstrument(instrument, spec.design.arms.length),
   };
 }

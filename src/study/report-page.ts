@@ -1,6 +1,7 @@
 import type { Interval } from "../analysis/calibration/index.ts";
 import type { Estimate } from "../analysis/effects/index.ts";
 import { type Cell, formatP, type PlotSpec, type ReportDoc, type ReportSection } from "../report/index.ts";
+import { conditioningsSection } from "./conditionings-report.ts";
 import type { CalibrationReport, ItemReport, StudyReport } from "./report.ts";
 import { estimandText } from "./report-calibration.ts";
 import { experimentSections } from "./report-experiment.ts";
@@ -67,6 +68,7 @@ export function studyReportDoc(report: StudyReport): ReportDoc {
       },
       paragraphs: report.study.description ? [report.study.description] : undefined,
     },
+    ...(report.conditionings ? [conditioningsSection(report.conditionings)] : []),
     overviewSection(report),
     ...report.items.map((item) => itemSection(item, report.arms.length > 1)),
     ...experimentSections(report),

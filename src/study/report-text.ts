@@ -65,6 +65,26 @@ export function studyReportText(r: StudyReport): string {
   }
   lines.push(...experimentText(r));
   for (const f of r.failures.reasons) lines.push(`  failed ×${f.jobs}: ${f.reason}`);
+  const c = r.conditionings;
+  if (c) {
+    lines.push("conditionings (tokens and cost per person):");
+    for (const a of c.arms) {
+      const fid = c.human_data
+        ? `accuracy ${f3(a.accuracy)}${ci(...(a.accuracy_ci ?? [null, null]))}` +
+          (c.retest_data
+            ? `, normalized ${f3(a.normalized_accuracy)}${ci(...(a.normalized_accuracy_ci ?? [null, null]))}`
+            : "") +
+          c.by.map((b) => `, DPD ${b} ${f3(a.dpd[b] ?? null)}`).join("") +
+          "; "
+        : "";
+      const p = a.per_respondent;
+      lines.push(
+        `  ${a.arm}: ${a.respondents} people; ${fid}${count(Math.round(p.input_tokens))} input tokens ` +
+          `(${count(Math.round(p.cached_input_tokens))} cached), ${count(Math.round(p.output_tokens))} output, ` +
+          `${p.cost_usd === null ? "cost unknown" : `$${p.cost_usd.toFixed(5)}`}`,
+      );
+    }
+  }
   const e = r.calibration.estimates;
   if (e) {
     const show = (name: string, i: { estimate: number; lower: number; upper: number }) =>

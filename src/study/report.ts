@@ -1,8 +1,12 @@
 import { decodeStoredRow, splitStoredArm } from "../designs/modes/index.ts";
 import { type StudySpec, surveyOf } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
+import { conditionedArm } from "./conditioned-stages.ts";
+import { type ConditioningsReport, conditioningsReport, type HumanAnswers } from "./conditionings-report.ts";
 import { answerValue, type SimulatedValues } from "./confirmatory.ts";
 import { studyInstrument } from "./instrument.ts";
+import { studyConditionings } from "./population.ts";
+import { REFLECTIONS_ARM } from "./reflection-stages.ts";
 import { type CalibrationReport, calibrationReport } from "./report-calibration.ts";
 import {
   type ConjointReport,
@@ -45,13 +49,18 @@ export interface StudyReportOptions {
   humanData?: string;
   /** Folder the plan's relative human_data path is read from (the spec's folder); default cwd. */
   baseDir?: string;
+  /** People's own answers to set each arm of conditioning against. */
+  human?: HumanAnswers;
 }
 
 export interface StudyReport {
   study: { name: string; version: string; description: string | null };
   run: { id: string; status: string; mode: string; created_at: string; updated_at: string };
   model: { id: string; kind: string; label: string | null };
-  /** The design's arms, first one the reference of the differences. */
+  /**
+   * The design's arms, first one the reference of the differences; under several conditionings,
+   * each arm under each (`control·interview`).
+   */
   arms: { name: string; text: string }[];
   /** How people met the arms: within subjects (all of them) or between (one each, seeded), with the people per arm. */
   assignment: { subjects: "within" | "between"; block_on: string[]; people_per_arm: Record<string, number> };
@@ -79,6 +88,8 @@ export interface StudyReport {
   game?: GameReport;
   /** A conjoint study: the AMCEs from the run and the repeated task's agreement. */
   conjoint?: ConjointReport;
+  /** Each arm of conditioning side by side (runs under several, or with human answers given). */
+  conditionings: ConditioningsReport | null;
   notes: string[];
 }
 
@@ -117,26 +128,30 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
   let mockServer = false;
   for await (const r of store.responses(run.id)) {
     if (r.modelSnapshot !== null && MOCK_SNAPSHOT.test(r.modelSnapshot)) mockServer = true;
-    // A design's call over every arm is stored under one arm: read back to the arm of each answer.
-    let { arm, item } = design ? decodeStoredRow(r.arm, r.item) : r;
-    if (severalModes) {
-      const split = splitStoredArm(arm);
-      arm = split.arm;
-      item = `${item} (${split.mode})`;
+    // Expert reflections are not answers to the instrument (the conditionings section counts their
+    // cost); their failures are failures all the same.
+    if (!r.arm.startsWith(REFLECTIONS_ARM)) {
+      // A design's call over every arm is stored under one arm: read back to the arm of each answer.
+      let { arm, item } = design ? decodeStoredRow(r.arm, r.item) : r;
+      if (severalModes) {
+        const split = splitStoredArm(arm);
+        arm = split.arm;
+        item = `${item} (${split.mode})`;
+      }
+      let tally = tallies.get(item);
+      if (!tally) {
+        // An item no longer in the spec (should not happen: the spec is the run's own).
+        tally = new ItemTally({ id: item, type: "free_text", text: "" });
+        tallies.set(item, tally);
+      }
+      entry(peoplePerArm, arm, () => new Set<string>()).add(r.agentId);
+      tally.add(
+        arm,
+        r.status === "ok" ? r.answer : null,
+        r.status === "ok" ? r.probabilities : null,
+        r.status === "skipped",
+      );
     }
-    let tally = tallies.get(item);
-    if (!tally) {
-      // An item no longer in the spec (should not happen: the spec is the run's own).
-      tally = new ItemTally({ id: item, type: "free_text", text: "" });
-      tallies.set(item, tally);
-    }
-    entry(peoplePerArm, arm, () => new Set<string>()).add(r.agentId);
-    tally.add(
-      arm,
-      r.status === "ok" ? r.answer : null,
-      r.status === "ok" ? r.probabilities : null,
-      r.status === "skipped",
-    );
     cached += r.cachedInputTokens;
     reasoning += r.reasoningTokens;
     if (r.costUsd === null) priced = false;
@@ -163,9 +178,13 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
   const notes: string[] = [];
   const label = modelLabel(run.modelKind, mockServer);
   if (label) notes.push(`Model: ${label}.`);
+  // Under several conditionings (surveys only), each arm under each.
+  const conditionings = studyConditionings(spec.population, undefined);
   const arms = design
     ? design.design.arms.map((a) => ({ name: a.name, text: a.text }))
-    : spec.design.arms.map((a) => ({ name: a.name, text: a.text }));
+    : spec.design.arms.flatMap((a) =>
+        conditionings.map((c) => ({ name: conditionedArm(a.name, c), text: a.text })),
+      );
   if (arms.length > 1 && (run.modelKind === "baseline" || run.modelKind === "instant")) {
     notes.push(
       `${run.modelKind === "baseline" ? "The statistical baseline" : "The instant test model"} does not read the arm texts: ` +
@@ -216,7 +235,7 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
         0,
       ),
       input_tokens: spent.inputTokens,
-      cached_input_tokens: cached,
+      cached_input_tokens: Math.round(cached),
       output_tokens: spent.outputTokens,
       reasoning_tokens: reasoning,
       cost_usd: priced ? spent.usd : null,
@@ -235,6 +254,7 @@ export async function buildStudyReport(opts: StudyReportOptions): Promise<StudyR
     },
     calibration,
     ...experiment,
+    conditionings: await conditioningsReport(store, run, spec, questions, opts.human),
     notes,
   };
 }

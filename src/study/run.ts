@@ -1,22 +1,25 @@
 import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
-import type { Agent } from "../agents/index.ts";
-import { profileText } from "../agents/index.ts";
+import type { Agent, Conditioning } from "../agents/index.ts";
+import { conditionedProfile, profileText } from "../agents/index.ts";
 import { jobSeed } from "../designs/index.ts";
 import type { Progress, RequestSettings, RetryPolicy, StagesSummary } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
 import type { Question } from "../instruments/types.ts";
+import { loadPriceTable } from "../llm/index.ts";
 import type { LanguageModel } from "../llm/types.ts";
 import type { LoadedStudy } from "../spec/index.ts";
 import type { RunRecord, Store } from "../store/types.ts";
 import { nextActionRequests, shopperAgents } from "../webactions/index.ts";
 import { checkStudyAgainstModel } from "./check.ts";
 import { checkConfirmatoryPlan } from "./confirmatory.ts";
-import { type Estimate, estimateCommunity, estimateRequests, estimateRun } from "./estimate.ts";
+import { type Estimate, estimateCommunity, estimateRequests } from "./estimate.ts";
+import { estimateStages } from "./estimate-stages.ts";
 import { modelPricing, openAndExecute } from "./execute.ts";
 import { type StudyInstrument, studyInstrument } from "./instrument.ts";
 import { DEFAULT_MODEL, defaultModelId, resolveModel } from "./models.ts";
-import { buildPopulation, populationNotes } from "./population.ts";
+import { buildPopulation, populationNotes, readStoredInterviews } from "./population.ts";
+import { type ReflectionSetup, reflectionSetup } from "./reflection-stages.ts";
 import { studyPlan, studyStages, webActionsSeed } from "./stages.ts";
 
 export type { Estimate };
@@ -87,7 +90,8 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   // A web-action study's people are its sessions' shoppers; a community's members are generated
   // by its first stage, so it has no population to build.
   const agents =
-    options.agents ?? (web ? shopperAgents(web) : community ? [] : populationOf(study, options.dataDir));
+    options.agents ??
+    (web ? shopperAgents(web) : community ? [] : await populationOf(study, options.dataDir));
   notes.push(...populationNotes(agents));
   const modelId = options.model?.id ?? options.modelId ?? spec.model.id ?? defaultModelId();
   if (community && (modelId === DEFAULT_MODEL || options.model?.kind === "baseline")) {
@@ -123,13 +127,38 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     options.dryRun ? undefined : budgetUsd,
   );
   if (priceNote && !options.dryRun) notes.push(priceNote);
+  const conditionings = plan.kind === "survey" ? plan.conditionings : [];
+  let reflection: ReflectionSetup | undefined;
+  if (conditionings.some((c) => c.mode === "interview+reflection")) {
+    reflection = reflectionSetup(spec.population?.reflection, model, {
+      dataDir: options.dataDir,
+      seed: spec.seed,
+      timeoutMs: spec.model.timeout_ms,
+      dryRun: options.dryRun,
+      prices: loadPriceTable(options.pricesFile),
+    });
+    if (!options.dryRun && budgetUsd !== undefined && reflection.unpriced.length > 0) {
+      throw new UserError(
+        `no price for ${reflection.unpriced.join(", ")}: cannot enforce the budget; add the model to a price table (--prices FILE)`,
+      );
+    }
+    notes.push(
+      `reflections: ${reflection.experts.length} experts per person, ranked by ${reflection.ranking}, ≤ ${reflection.budgetTokens} tokens of observations a call`,
+    );
+  }
+  if (conditionings.length > 1) {
+    notes.push(
+      `conditionings: ${conditionings.map((c) => c.label).join(", ")} (arms ${spec.design.arms[0].name}·${conditionings[0].label}, …)`,
+    );
+  }
 
   const profiles = new Map(agents.map((a) => [a.id, { profile: profileText(a), attributes: a.attributes }]));
   // What else names the run: a design's arm texts (a classic study's materials may come from the
-  // data directory) and a web-action study's sessions.
+  // data directory), a web-action study's sessions, the profiles under further conditionings.
   const data: unknown[] = [];
   if (instrument.kind === "design") data.push(instrument.experiment.design.arms);
   if (web) data.push(web.digest);
+  if (conditionings.length > 1) data.push(conditioningsDigest(conditionings, agents));
   const runId = runIdOf(study, model, mode, agents, profiles, questions, data, options.newRun);
   // How each job becomes a model call: the same for the dry run's estimate and for the run.
   const settings: RequestSettings = {
@@ -161,24 +190,51 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     // Read-only: an existing run's pending jobs, else the whole plan; nothing is saved.
     const existing = given ? await given.getRun(runId) : undefined;
     const pending = existing && given ? await given.jobs(runId, "pending") : jobs;
-    const estimate =
-      plan.kind === "community"
-        ? estimateCommunity(plan.community, spec.model.max_output_tokens, price)
-        : plan.kind === "webactions"
-          ? estimateRequests(
-              pending,
-              (job) => nextActionRequests(plan.web, job, webActionsSeed(spec, job)),
-              price,
-              spec.model.max_output_tokens,
-            )
-          : estimateRun(pending, settings, price, plan);
+    let estimate: Estimate;
+    let planned = jobs.length;
+    let left = pending.length;
+    if (plan.kind === "community") {
+      estimate = estimateCommunity(plan.community, spec.model.max_output_tokens, price);
+    } else if (plan.kind === "webactions") {
+      estimate = estimateRequests(
+        pending,
+        (job) => nextActionRequests(plan.web, job, webActionsSeed(spec, job)),
+        price,
+        spec.model.max_output_tokens,
+      );
+    } else {
+      // Every stage: its pending jobs once planned, else its whole plan. The stages plan nothing
+      // yet, so the store they would write to is never touched.
+      const stages = studyStages(
+        runId,
+        spec,
+        plan,
+        settings,
+        { model, price },
+        {
+          store: given as Store,
+          agents,
+          reflection,
+        },
+      );
+      const { planned: all, ...rest } = await estimateStages(stages, {
+        store: existing ? given : null,
+        runId,
+        price,
+        plan,
+        embeddingPrice: reflection?.embedder ? reflection.entries.get(reflection.embedder)!.price : undefined,
+      });
+      estimate = rest;
+      planned = all;
+      left = rest.jobs;
+    }
     if (priceNote) estimate.priceNote = priceNote;
     return {
       run: existing ?? record,
       resumed: existing !== undefined,
       model,
-      totalJobs: jobs.length,
-      alreadyDone: jobs.length - pending.length,
+      totalJobs: planned,
+      alreadyDone: planned - left,
       estimate,
       notes,
     };
@@ -198,7 +254,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     })),
     model,
     price,
-    stages: (id, entry) => studyStages(id, spec, plan, settings, entry, store),
+    stages: (id, entry) => studyStages(id, spec, plan, settings, entry, { store, agents, reflection }),
     rpm: options.rpm ?? spec.model.rpm,
     tpm: options.tpm ?? spec.model.tpm,
     budgetUsd,
@@ -246,9 +302,25 @@ function runIdOf(
   return `${study.spec.name}-${runKey}${newRun ? `-${Date.now().toString(36)}` : ""}`;
 }
 
-function populationOf(study: LoadedStudy, dataDir: string): Agent[] {
+async function populationOf(study: LoadedStudy, dataDir: string): Promise<Agent[]> {
   const { spec } = study;
-  if (!spec.population)
-    throw new UserError("required: where the simulated people come from", { where: "population" });
-  return buildPopulation(spec.population, { dataDir, specFile: study.file, seed: spec.seed });
+  const p = spec.population;
+  if (!p) throw new UserError("required: where the simulated people come from", { where: "population" });
+  const storedInterviews =
+    p.source === "interviews" && p.db !== undefined
+      ? await readStoredInterviews(resolve(dirname(study.file), p.db), p.run)
+      : undefined;
+  return buildPopulation(p, { dataDir, specFile: study.file, seed: spec.seed, storedInterviews });
+}
+
+/**
+ * Under several conditionings the run also reads each person's profile under the others (an
+ * edited transcript changes the interview arm even when the first arm is demographic).
+ */
+function conditioningsDigest(conditionings: readonly Conditioning[], agents: readonly Agent[]): string {
+  const hash = createHash("sha256");
+  for (const c of conditionings.slice(1)) {
+    for (const a of agents) hash.update(`${c.label}\u0000${a.id}\u0000${conditionedProfile(a, c)}\u0000`);
+  }
+  return hash.digest("hex");
 }

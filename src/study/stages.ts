@@ -1,4 +1,4 @@
-import type { Agent } from "../agents/index.ts";
+import type { Agent, Conditioning } from "../agents/index.ts";
 import { conjointJobs, conjointProgram } from "../conjoint/index.ts";
 import {
   assignArms,
@@ -9,15 +9,7 @@ import {
   type PlannedJob,
 } from "../designs/index.ts";
 import type { DesignCall } from "../designs/modes/index.ts";
-import {
-  BatchRunner,
-  type EpisodeProgram,
-  EpisodeRunner,
-  type ModelEntry,
-  type Participant,
-  type RequestSettings,
-  type Stage,
-} from "../engine/index.ts";
+import type { EpisodeProgram, ModelEntry, RequestSettings } from "../engine/index.ts";
 import { UserError } from "../errors/index.ts";
 import { designJobs, designProgram } from "../experiments/index.ts";
 import { gameJobs, gameProgram } from "../games/index.ts";
@@ -27,17 +19,20 @@ import { seats } from "../instruments/games/index.ts";
 import type { Question } from "../instruments/types.ts";
 import { communityStages } from "../simulacra/index.ts";
 import { type CommunitySpec, type ItemSpec, type StudySpec, surveyOf } from "../spec/index.ts";
-import type { Store } from "../store/types.ts";
-import { surveyProgram } from "../survey/index.ts";
 import { type WebActionsSettings, webActionsJobs, webActionsProgram } from "../webactions/index.ts";
+import { episodeRunner, type StageContext, type StudyStage, surveyStages } from "./conditioned-stages.ts";
 import type { StudyInstrument } from "./instrument.ts";
+import { studyConditionings } from "./population.ts";
 
 /** The episode name of a sequential survey's jobs (`AGENT/survey/ARM/rN`). */
 export const SURVEY_EPISODE = "survey";
 
 /** A study's jobs, and what its runner needs to carry them out. */
-export type StudyPlan = { jobs: JobList; notes: string[] } & (
-  | { kind: "survey"; input: PlanInput; flow?: FlowItem[] }
+export type StudyPlan = {
+  jobs: JobList;
+  notes: string[];
+} /** A survey runs one answering stage per conditioning (see surveyStages). */ & (
+  | { kind: "survey"; input: PlanInput; flow?: FlowItem[]; conditionings: Conditioning[] }
   | {
       kind: "design";
       instrument: Extract<StudyInstrument, { kind: "design" }>;
@@ -60,6 +55,8 @@ export function studyPlan(spec: StudySpec, agents: readonly Agent[], instrument:
   const d = spec.design;
   const arms = d.arms.map((a) => a.name);
   const people = agents.map((a) => ({ id: a.id, attributes: a.attributes }));
+  const conditionings = studyConditionings(spec.population, agents[0]?.source);
+  if (instrument.kind !== "survey") oneConditioning(instrument.kind, conditionings);
   if (instrument.kind === "design") {
     const p = designJobs(instrument.experiment, people, d.replicates, spec.seed);
     return { kind: "design", jobs: p.jobs, instrument, calls: p.calls, notes: [] };
@@ -121,15 +118,33 @@ export function studyPlan(spec: StudySpec, agents: readonly Agent[], instrument:
     itemsPerCall: survey.items_per_call,
   };
   if (assignment) input.assignment = assignment;
-  if (survey.flow !== "sequential") return { kind: "survey", input, jobs: new Plan(input), notes: [] };
+  if (survey.flow !== "sequential") {
+    return { kind: "survey", input, jobs: new Plan(input), conditionings, notes: [] };
+  }
   input.episode = SURVEY_EPISODE;
   return {
     kind: "survey",
     input,
     jobs: new Plan(input),
     flow: flowItems(spec, instrument.questions),
+    conditionings,
     notes: [],
   };
+}
+
+/** Conditionings side by side, and reflections, are stages of a survey; other kinds take one. */
+function oneConditioning(kind: StudyInstrument["kind"], conditionings: readonly Conditioning[]): void {
+  const what = kind === "design" ? "an experiment" : `a ${kind === "webactions" ? "web-action" : kind} study`;
+  if (conditionings.length > 1) {
+    throw new UserError(`${what} runs under one conditioning; compare conditionings in a survey`, {
+      where: "population.conditioning",
+    });
+  }
+  if (conditionings[0]?.mode === "interview+reflection") {
+    throw new UserError(`${what} cannot use interview+reflection (reflections feed survey answers)`, {
+      where: "population.conditioning",
+    });
+  }
 }
 
 /** The sequential survey's items with their rules; a GSS item's options are known only now, so conditions on them are checked here. */
@@ -167,8 +182,8 @@ export function webActionsSeed(spec: StudySpec, job: PlannedJob): number {
 }
 
 /**
- * The run's stages: the survey's one (batch calls or a sequential episode per person), the design
- * calls, the games, the conjoint tasks, the web-action sessions, or a community's stages.
+ * The run's stages: the survey's (see surveyStages), the design calls, the games, the conjoint
+ * tasks, the web-action sessions, or a community's stages.
  */
 export function studyStages(
   runId: string,
@@ -176,42 +191,34 @@ export function studyStages(
   plan: StudyPlan,
   settings: RequestSettings,
   entry: ModelEntry,
-  store: Store,
-): Stage[] {
+  ctx: StageContext,
+): StudyStage[] {
   if (plan.kind === "community") {
     return communityStages({
       runId,
-      store,
+      store: ctx.store,
       community: plan.community,
       seed: spec.seed,
       maxOutputTokens: spec.model.max_output_tokens,
       entry,
-    });
+    }).map((stage) => ({ ...stage, planned: [] }));
   }
-  if (plan.kind === "survey" && !plan.flow) {
-    return [{ name: "answers", plan: () => plan.jobs, runner: new BatchRunner(runId, settings, entry) }];
-  }
-  const participants = new Map<string, Participant>();
-  for (const [id, a] of settings.agents)
-    participants.set(id, { id, profile: a.profile, attributes: a.attributes });
+  if (plan.kind === "survey") return surveyStages(runId, spec, plan, settings, entry, ctx);
   const common = { temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens };
   const episodes = (
     name: string,
     program: EpisodeProgram,
     seedFor = (job: PlannedJob) => jobSeed(spec.seed, job.agentId, job.replicate),
-  ): Stage[] => [
+  ): StudyStage[] => [
     {
       name,
       plan: () => plan.jobs,
-      runner: new EpisodeRunner({ runId, model: entry, participants, seedFor, program }),
+      runner: episodeRunner(runId, settings, entry, program, seedFor),
+      planned: plan.jobs,
+      settings,
     },
   ];
   switch (plan.kind) {
-    case "survey":
-      return episodes(
-        "survey",
-        surveyProgram({ items: plan.flow!, mode: settings.mode, arms: settings.arms, ...common }),
-      );
     case "design":
       return episodes(
         "design",

@@ -118,6 +118,19 @@ export interface BelievabilityResults {
   paper: number;
 }
 
+export interface InterviewSession {
+  id: string;
+  link: string;
+  status: "consent" | "in_progress" | "completed";
+  script: string;
+  topics: string[];
+  question: string | null;
+  turns: { speaker: string; text: string }[];
+  progress: { module: number; modules: number; topic: string | null };
+  words: number;
+  note: string | null;
+}
+
 export class ApiError extends Error {}
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -154,6 +167,14 @@ export const api = {
       body: JSON.stringify(body),
     }),
   results: (test: string) => call<BelievabilityResults>(`/api/believability/${enc(test)}/results`),
+  newInterview: () => call<InterviewSession>("/api/interviews", { method: "POST" }),
+  interview: (id: string) => call<InterviewSession>(`/api/interviews/${enc(id)}`),
+  consent: (id: string) => call<InterviewSession>(`/api/interviews/${enc(id)}/consent`, { method: "POST" }),
+  answer: (id: string, text: string) =>
+    call<InterviewSession>(`/api/interviews/${enc(id)}/answers`, {
+      method: "POST",
+      body: JSON.stringify({ text }),
+    }),
 };
 
 /** Polls a job until it ends, telling `onUpdate` each state. */

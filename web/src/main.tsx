@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { BelievabilityPage } from "./pages/Believability.tsx";
 import { BelievabilityResultsPage } from "./pages/BelievabilityResults.tsx";
 import { CommunityPage } from "./pages/Community.tsx";
+import { InterviewPage, NewInterviewPage } from "./pages/Interview.tsx";
 import { RunsPage } from "./pages/Runs.tsx";
 import { ThreadPage } from "./pages/Thread.tsx";
 import { Link, match, type Route, usePath } from "./router.tsx";
@@ -14,6 +15,8 @@ const routes: Route[] = [
   { pattern: "/runs/:run/threads/:thread", render: (p) => <ThreadPage run={p.run} thread={p.thread} /> },
   { pattern: "/believability/:test", render: (p) => <BelievabilityPage test={p.test} /> },
   { pattern: "/believability/:test/results", render: (p) => <BelievabilityResultsPage test={p.test} /> },
+  { pattern: "/interview", render: () => <NewInterviewPage /> },
+  { pattern: "/interview/:session", render: (p) => <InterviewPage session={p.session} /> },
 ];
 
 function App() {

@@ -10,6 +10,7 @@ export {
   type RawTranscript,
 } from "./parse.ts";
 export { describeRedactions, identifyingField, type Redactor, redactor } from "./redact.ts";
-export { type InterviewKeep, interviewText, keptExchanges } from "./render.ts";
+export { type InterviewKeep, interviewForReader, interviewText, keptExchanges } from "./render.ts";
+export { type StoredInterview, storedInterviewAgents } from "./stored.ts";
 export { buildTranscript, type TranscriptOptions } from "./transcript.ts";
 export type { Exchange, Redaction, RedactionKind, Transcript, TranscriptFormat, Turn } from "./types.ts";

@@ -34,13 +34,35 @@ export interface InterviewText {
 
 /** The transcript in the first person's framing, every turn as "Speaker: text". */
 export function interviewText(interview: InterviewText, kept?: readonly number[]): string {
-  const total = interview.exchanges.length;
-  const shown = kept ? kept.map((i) => interview.exchanges[i]) : interview.exchanges;
+  const { shown, total } = shownExchanges(interview, kept);
   const who = `I am "${interview.respondent}"; "${interview.interviewer}" asked the questions.`;
   const intro =
     shown.length < total
       ? `Below are excerpts from an interview with me (${shown.length} of its ${total} exchanges, in their original order). ${who}`
       : `Below is the transcript of an interview with me. ${who}`;
-  const body = shown.map((exchange) => exchange.map((t) => `${t.speaker}: ${t.text}`).join("\n\n"));
-  return `${intro}\n\n${body.join("\n\n")}\n\n(End of the interview.)`;
+  return `${intro}\n\n${body(shown)}\n\n(End of the interview.)`;
+}
+
+/**
+ * The same turns as someone else reads them (an expert writing observations about the person),
+ * introduced in the third person.
+ */
+export function interviewForReader(interview: InterviewText, kept?: readonly number[]): string {
+  const { shown, total } = shownExchanges(interview, kept);
+  const who = `"${interview.respondent}" is the person interviewed; "${interview.interviewer}" asked the questions.`;
+  const intro =
+    shown.length < total
+      ? `Excerpts from an interview (${shown.length} of its ${total} exchanges, in their original order). ${who}`
+      : `The transcript of an interview. ${who}`;
+  return `${intro}\n\n${body(shown)}\n\n(End of the interview.)`;
+}
+
+function shownExchanges(interview: InterviewText, kept?: readonly number[]) {
+  const total = interview.exchanges.length;
+  const shown = kept ? kept.map((i) => interview.exchanges[i]) : interview.exchanges;
+  return { shown, total };
+}
+
+function body(shown: readonly Exchange[]): string {
+  return shown.map((exchange) => exchange.map((t) => `${t.speaker}: ${t.text}`).join("\n\n")).join("\n\n");
 }

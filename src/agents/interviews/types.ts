@@ -1,6 +1,7 @@
 /** Interview transcripts as Populace reads them (DESIGN section 3: interview-conditioned agents). */
 
-export type TranscriptFormat = "text" | "jsonl" | "genagents";
+/** How a transcript was read: a file format, or an interview kept in the store (`store`). */
+export type TranscriptFormat = "text" | "jsonl" | "genagents" | "store";
 
 /** One speaker's turn. `line` is where it starts in its file (1-based). */
 export interface Turn {

@@ -11,7 +11,7 @@ export {
   type ImportanceRequest,
   importanceRequest,
 } from "./importance.ts";
-export { bm25Relevance, embeddingRelevance, type Relevance } from "./relevance.ts";
+export { bm25Relevance, cosine, embeddingRelevance, type Relevance } from "./relevance.ts";
 export { inTimeOrder, MemoryStream, type MemoryStreamOptions, type RetrieveOptions } from "./stream.ts";
 export {
   GENAGENTS_DECAY,

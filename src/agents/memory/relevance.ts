@@ -35,7 +35,8 @@ export function bm25Relevance(options: Bm25Options = {}): Relevance {
   };
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
+/** The cosine of two vectors (0 when one is all zeros). */
+export function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let na = 0;
   let nb = 0;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as agentsPreview } from "./agents-preview.ts";
+import { register as agentsShow } from "./agents-show.ts";
 import { register as amce } from "./amce.ts";
 import { register as calibrate } from "./calibrate.ts";
 import { register as classic } from "./classic.ts";
@@ -12,6 +13,7 @@ import { register as finetuneExport } from "./finetune-export.ts";
 import { register as finetuneLaunch } from "./finetune-launch.ts";
 import { register as finetuneStatus } from "./finetune-status.ts";
 import { register as games } from "./games.ts";
+import { register as interview } from "./interview.ts";
 import { register as ledger } from "./ledger.ts";
 import { register as margins } from "./margins.ts";
 import { register as mockLlm } from "./mock-llm.ts";
@@ -43,9 +45,11 @@ export function registerCommands(program: Command): void {
     validate,
     schema,
     agentsPreview,
+    agentsShow,
     run,
     results,
     transcript,
+    interview,
     report,
     compare,
     effects,

@@ -1,12 +1,14 @@
 import { accessSync, constants } from "node:fs";
 import type { Command } from "commander";
 import { resolveDataDir } from "../../data/index.ts";
+import { UserError } from "../../errors/index.ts";
 import { ledgerEntry, trackRecordSection } from "../../ledger/index.ts";
 import { renderReport } from "../../report/index.ts";
 import { webActionsOf } from "../../spec/index.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { buildStudyReport, type StudyReport, studyReportDoc, studyReportText } from "../../study/index.ts";
 import { buildWebActionsReport, type WebActionsRunReport, webActionsRunDoc } from "../../webactions/index.ts";
+import { intFlag } from "../options.ts";
 import { writeHtml } from "../output.ts";
 import { chooseRun, storedSpec } from "../runs.ts";
 import { withStore } from "../store.ts";
@@ -18,6 +20,30 @@ interface ReportFlags {
   dataDir?: string;
   humanData?: string;
   ledger: boolean;
+  human?: string;
+  retest?: string;
+  by?: string;
+  bootstrap: string;
+  seed: string;
+}
+
+/** --human and its companions: people's own answers to set each arm of conditioning against. */
+function humanAnswers(flags: ReportFlags) {
+  if (!flags.human) {
+    for (const f of ["retest", "by"] as const)
+      if (flags[f]) throw new UserError(`--${f} needs --human (the people's own answers)`);
+    return undefined;
+  }
+  return {
+    human: flags.human,
+    retest: flags.retest,
+    by: flags.by
+      ?.split(",")
+      .map((b) => b.trim())
+      .filter(Boolean),
+    bootstrap: intFlag(flags.bootstrap, "--bootstrap", 1),
+    seed: flags.seed,
+  };
 }
 
 const f3 = (x: number) => x.toFixed(3);
@@ -58,6 +84,14 @@ export function register(program: Command): void {
       "the calibration plan's human data (default: its path from the spec, read from here)",
     )
     .option("--no-ledger", "do not add a calibrated estimate to the validation ledger of the database")
+    .option(
+      "--human <file>",
+      "people's own answers (CSV person_id,item,answer[,attributes]) to compare each arm of conditioning with",
+    )
+    .option("--retest <file>", "the same people answering again: accuracy is normalized by it")
+    .option("--by <cols>", "comma-separated person attributes of the --human file: DPD over their groups")
+    .option("--bootstrap <B>", "bootstrap resamples of people for the CIs", "500")
+    .option("--seed <seed>", "bootstrap seed", "1")
     .action(async (runArg: string | undefined, flags: ReportFlags) => {
       await withStore(flags.db, { readOnly: true }, async (store) => {
         const run = await chooseRun(store, runArg, flags.db);
@@ -75,6 +109,7 @@ export function register(program: Command): void {
           baseDir: run.specDir ?? undefined,
           dataDir: resolveDataDir(flags.dataDir),
           humanData: flags.humanData,
+          human: humanAnswers(flags),
         });
         const track = await studyLedger(store, report, flags);
         if (flags.html) {
@@ -92,8 +127,12 @@ export function register(program: Command): void {
  */
 async function studyLedger(store: Store, report: StudyReport, flags: ReportFlags) {
   const spec = (await store.getStudy(report.study.version))?.spec as
-    | { population?: { source?: string }; instrument?: { items?: { gss?: string }[] } }
+    | {
+        population?: { source?: string; conditioning?: unknown };
+        instrument?: { items?: { gss?: string }[] };
+      }
     | undefined;
+  const named = spec?.population?.conditioning;
   const items = spec?.instrument?.items ?? [];
   const context = {
     domain:
@@ -101,13 +140,20 @@ async function studyLedger(store: Store, report: StudyReport, flags: ReportFlags
     model: report.model.id,
   };
   const e = report.calibration.estimates;
-  const entries = e
+  const entries: ReturnType<typeof ledgerEntry>[] = e
     ? [
         ledgerEntry(
           {
             command: "report",
             study: report.study.name,
-            conditioning: spec?.population?.source === "personas" ? "persona" : "demographic",
+            conditioning:
+              typeof named === "string"
+                ? named
+                : spec?.population?.source === "personas"
+                  ? "persona"
+                  : spec?.population?.source === "interviews"
+                    ? "interview"
+                    : "demographic",
             runId: report.run.id,
             inputs: {
               run: report.run.id,
@@ -128,6 +174,45 @@ async function studyLedger(store: Store, report: StudyReport, flags: ReportFlags
         ),
       ]
     : [];
+  // Each arm of conditioning compared with the people's own answers: its accuracy (the retest
+  // agreement as reference) and normalized accuracy, under its conditioning's name.
+  const c = report.conditionings;
+  if (c?.human_data) {
+    for (const a of c.arms) {
+      const ctx = {
+        command: "report",
+        study: report.study.name,
+        conditioning: a.conditioning,
+        runId: report.run.id,
+        inputs: { run: report.run.id, arm: a.arm, human: c.human_data, retest: c.retest_data },
+        ...context,
+      };
+      const interval = (x: [number | null, number | null] | null): [number, number] | null =>
+        x && x[0] !== null && x[1] !== null ? [x[0], x[1]] : null;
+      const items = report.items.filter((i) => i.answers).map((i) => i.item);
+      if (a.accuracy !== null) {
+        entries.push(
+          ledgerEntry(ctx, "accuracy", items, {
+            value: a.accuracy,
+            ci: interval(a.accuracy_ci),
+            n: a.respondents,
+            reference: a.retest_accuracy === null ? null : { value: a.retest_accuracy, ci: null },
+            details: { arm: a.arm },
+          }),
+        );
+      }
+      if (a.normalized_accuracy !== null) {
+        entries.push(
+          ledgerEntry(ctx, "normalized_accuracy", items, {
+            value: a.normalized_accuracy,
+            ci: interval(a.normalized_accuracy_ci),
+            n: a.respondents,
+            details: { arm: a.arm },
+          }),
+        );
+      }
+    }
+  }
   const earlier = await store.ledgerEntries({ domain: context.domain });
   // The report reads its database read-only; a calibrated estimate is recorded through a
   // writable connection of the same (existing) file, when the file may be written.

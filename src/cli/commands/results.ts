@@ -3,6 +3,7 @@ import { csvLine } from "../../data/index.ts";
 import { UserError } from "../../errors/index.ts";
 import { personId, readBack } from "../../results/index.ts";
 import type { AgentRecord, ResponseRecord } from "../../store/index.ts";
+import { conditioningOf } from "../../study/index.ts";
 import { exportTo } from "../output.ts";
 import { chooseRun } from "../runs.ts";
 import { withStore } from "../store.ts";
@@ -14,6 +15,7 @@ export const RESULT_COLUMNS = [
   "person_id",
   "item",
   "arm",
+  "conditioning",
   "replicate",
   "turn",
   "model",
@@ -42,6 +44,7 @@ export function resultRow(
     person_id: agent ? personId(agent) : r.agentId,
     item: r.item,
     arm: r.arm,
+    conditioning: conditioningOf(r.arm),
     replicate: r.replicate,
     turn: r.turn,
     model: r.model,

@@ -15,7 +15,7 @@ export function register(program: Command): void {
       "the model to check against, as for run (default: the spec's model.id, else POPULACE_MODEL, else baseline:demographic)",
     )
     .option("--data-dir <dir>", "real-data directory (default: POPULACE_DATA_DIR or ../shared/datasets)")
-    .action((file: string, opts: { model?: string; dataDir?: string }) => {
+    .action(async (file: string, opts: { model?: string; dataDir?: string }) => {
       const study = loadStudy(file);
       const { spec, version } = study;
       const web = webActionsOf(spec.instrument);
@@ -35,10 +35,15 @@ export function register(program: Command): void {
         );
         return;
       }
-      const check = validateStudy(study, { dataDir: resolveDataDir(opts.dataDir), modelId: opts.model });
+      const listed = spec.population?.conditioning;
+      const conditionings = Array.isArray(listed) ? listed.length : 1;
+      const check = await validateStudy(study, {
+        dataDir: resolveDataDir(opts.dataDir),
+        modelId: opts.model,
+      });
       process.stdout.write(
-        `${file}: ok (study "${spec.name}", version ${version}, ${check.describe}, ` +
-          `${spec.design.replicates} replicate(s); ${check.agents} people, ` +
+        `${file}: ok (study "${spec.name}", version ${version}, ${check.describe}` +
+          `${conditionings > 1 ? ` × ${conditionings} conditionings` : ""}, ${spec.design.replicates} replicate(s); ${check.agents} people, ` +
           `${check.jobs} jobs on ${check.model.id})\n`,
       );
     });

@@ -13,5 +13,6 @@ export {
   SCHEMA_NAME,
   systemPrompt,
 } from "./build.ts";
+export { jsonObjectReply, jsonRepairRequest, unfence } from "./json-reply.ts";
 export { type AnswerProblem, type ParsedAnswer, type ParsedAnswers, parseAnswers } from "./parse.ts";
 export { repairRequest } from "./repair.ts";

@@ -2,6 +2,7 @@ import { answerRule, optionsOf } from "../../instruments/answers.ts";
 import type { Answer, Question } from "../../instruments/types.ts";
 import type { ModelResponse } from "../types.ts";
 import { type ElicitationMode, OPTION_LETTERS } from "./build.ts";
+import { unfence } from "./json-reply.ts";
 
 export interface ParsedAnswer {
   answer: Answer;
@@ -28,13 +29,6 @@ const normalize = (s: string): string => s.normalize("NFKC").replace(/\s+/g, " "
 function quote(value: unknown): string {
   const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
-}
-
-/** Strips a ```json fence (some models add one even in JSON mode). */
-function unfence(text: string): string {
-  const t = text.trim();
-  const m = /^```[a-zA-Z]*\s*\n?([\s\S]*?)\n?```$/.exec(t);
-  return m ? m[1].trim() : t;
 }
 
 function parseGenerate(questions: Question[], text: string): ParsedAnswers {

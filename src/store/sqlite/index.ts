@@ -6,12 +6,14 @@ import type {
   BelievabilityTestRecord,
   CachedResponse,
   CommitBatch,
+  InterviewSession,
   JobList,
   JobRecord,
   JobStatus,
   JudgmentRecord,
   LedgerEntry,
   LedgerFilter,
+  ReflectionRecord,
   ResponseRecord,
   RunClaim,
   RunHolder,
@@ -39,6 +41,7 @@ import { addLedgerEntries, ledgerEntries } from "./ledger.ts";
 import { claimRun, heartbeat, releaseRun } from "./locks.ts";
 import { migrations } from "./migrations.ts";
 import { databaseError, type OpenOptions, openChecked } from "./open.ts";
+import * as people from "./people.ts";
 import { JOB_STATUS, RESPONSES, stageRange, TURNS, toJobs, toResponse, toRun, toTurn } from "./read.ts";
 import { WriterThread } from "./writer.ts";
 
@@ -351,6 +354,33 @@ export class SqliteStore implements Store {
 
   async leasedCount(runId: string): Promise<number> {
     return leasedCount(this.db, this.knownRunNumber(runId));
+  }
+
+  async agentRecords(agentId: string): Promise<(AgentRecord & { studyId: string })[]> {
+    return people.agentRecords(this.db, agentId);
+  }
+
+  async saveReflections(records: ReflectionRecord[]): Promise<void> {
+    this.transaction(() => people.saveReflections(this.db, records));
+  }
+
+  async reflections(agentId: string): Promise<ReflectionRecord[]> {
+    return people.reflections(this.db, agentId);
+  }
+
+  async saveInterview(interview: InterviewSession): Promise<void> {
+    people.saveInterview(this.db, interview);
+  }
+
+  async interview(id: string): Promise<InterviewSession | undefined> {
+    return people.interview(this.db, id);
+  }
+
+  async interviews(filter?: {
+    status?: InterviewSession["status"];
+    runId?: string;
+  }): Promise<InterviewSession[]> {
+    return people.interviews(this.db, filter);
   }
 
   async agents(runId: string): Promise<AgentRecord[]> {

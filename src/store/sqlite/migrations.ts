@@ -1,5 +1,6 @@
 import { BELIEVABILITY_SCHEMA } from "./believability.ts";
 import { LEDGER_TABLE } from "./ledger.ts";
+import { PEOPLE_TABLES } from "./people.ts";
 
 /** Schema changes in order; each runs once, recorded in schema_migrations. Never edit a shipped one. */
 export const migrations: string[] = [
@@ -165,4 +166,7 @@ export const migrations: string[] = [
   // Believability tests of simulated communities (pairs of a real and a simulated thread) and
   // each judge's answers.
   BELIEVABILITY_SCHEMA,
+  // Expert reflections kept across studies (by the transcript they were written from) and
+  // interviews held by Populace's interviewer (issue 11).
+  PEOPLE_TABLES,
 ];
