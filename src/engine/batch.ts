@@ -132,10 +132,11 @@ export class BatchRunner implements JobRunner<KeyedJob> {
   ): JobOutcome {
     const { job, questions } = p;
     const responses: ResponseRecord[] = [];
-    const failedReasons = new Map(failed.map((f) => [f.item, f.reason]));
+    // No map for the usual job whose items all have answers (every cache hit of a replay).
+    const failedReasons = failed.length > 0 ? new Map(failed.map((f) => [f.item, f.reason])) : null;
     for (const q of questions) {
       const answer = answers[q.id];
-      const reason = failedReasons.get(q.id);
+      const reason = failedReasons?.get(q.id);
       responses.push(
         responseRow(
           this.runId,
