@@ -89,6 +89,9 @@ export class BatchRunner implements JobRunner<KeyedJob> {
     let request: ModelRequest = first;
     const check = (reply: CachedResponse): Checked<Record<string, ParsedAnswer>> => {
       const parsed = asking === questions ? this.check(questions, reply) : this.parse(asking, reply);
+      // The usual case, every item valid in the first reply: its answers as they are (shared,
+      // read-only), each from the reply the call returns.
+      if (asking === questions && parsed.problems.length === 0) return { ok: true, value: parsed.answers };
       for (const q of asking) if (parsed.answers[q.id]) answers[q.id] = { ...parsed.answers[q.id], reply };
       if (parsed.problems.length === 0) return { ok: true, value: answers };
       const failing = asking.filter((q) => !answers[q.id]);

@@ -193,12 +193,10 @@ export class CallService {
     const policy = this.o.retry ?? defaultRetryPolicy;
     for (let attempt = 1; ; attempt++) {
       if (this.o.abort?.aborted) throw new Interrupted();
-      await this.reserve(worstCase);
+      // Waiting is the exception (a budget near its cap): the usual reservation costs no await.
+      if (!this.o.budget.reserve(worstCase)) await this.waitToReserve(worstCase);
+      // The reservation is settled once: with the cost when the reply came, else with 0.
       let settled = false;
-      const settle = (usd: number) => {
-        if (!settled) budget.settle(worstCase, usd);
-        settled = true;
-      };
       const t0 = performance.now();
       try {
         await limiter.acquire(model.bucket, estimatedTokens, this.o.abort);
@@ -212,7 +210,8 @@ export class CallService {
         }
         const latencyMs = performance.now() - t0;
         const costUsd = entry.price(response.usage);
-        settle(costUsd ?? 0);
+        budget.settle(worstCase, costUsd ?? 0);
+        settled = true;
         limiter.settle(
           model.bucket,
           estimatedTokens,
@@ -244,7 +243,7 @@ export class CallService {
         else writer.poke();
         return { response: stored, usage: response.usage, costUsd, latencyMs, cacheHit: false };
       } catch (error) {
-        settle(0);
+        if (!settled) budget.settle(worstCase, 0);
         if (error instanceof Interrupted || this.o.abort?.aborted) throw new Interrupted();
         const kind = error instanceof ProviderError ? error.kind : "error";
         const status = error instanceof ProviderError ? (error.status ?? null) : null;
@@ -301,24 +300,22 @@ export class CallService {
     let request = first;
     let problems: AnswerProblem[] = [];
     let text: string | null = null;
-    const call = async (req: ModelRequest, purpose: CallMeta["purpose"], o: typeof opts) => {
-      const result = await this.complete(entry, req, { ...meta, purpose }, o);
-      addUsage(totals.usage, result.usage);
-      if (result.costUsd === null) totals.priced = false;
-      else totals.costUsd += result.costUsd;
-      totals.latencyMs += result.latencyMs;
-      return result;
-    };
     for (let repair = 0; repair <= maxRepairs; repair++) {
-      const purpose = repair === 0 ? "answer" : "repair";
+      const callMeta: CallMeta = {
+        jobId: meta.jobId,
+        turn: meta.turn,
+        purpose: repair === 0 ? "answer" : "repair",
+      };
       let result: CallResult;
       let checked: Checked<T>;
       try {
-        result = await call(request, purpose, repair === 0 ? opts : {});
+        result = await this.complete(entry, request, callMeta, repair === 0 ? opts : {});
+        addTo(totals, result);
         checked = check(result.response, request);
         if (result.cacheHit && opts.distrustCache && !checked.ok) {
           // A failed job retried on purpose: a cached reply that fails is asked of the model again.
-          result = await call(request, purpose, { fresh: true });
+          result = await this.complete(entry, request, callMeta, { fresh: true });
+          addTo(totals, result);
           checked = check(result.response, request);
         }
       } catch (error) {
@@ -340,14 +337,23 @@ export class CallService {
   }
 
   /** Reserves a call's worst case; waits for calls in flight to settle while the budget may still allow it. */
-  private async reserve(worstCase: number): Promise<void> {
+  /** Waits for calls in flight to settle until `worstCase` fits the budget, or ends the run. */
+  private async waitToReserve(worstCase: number): Promise<void> {
     const { budget } = this.o;
-    while (!budget.reserve(worstCase)) {
+    do {
       if (!budget.hasReservations) throw new BudgetExhausted();
       await budget.settled();
       if (this.o.abort?.aborted) throw new Interrupted();
-    }
+    } while (!budget.reserve(worstCase));
   }
+}
+
+/** Adds one call's tokens, cost and time to an answer's totals. */
+function addTo(totals: Totals, result: CallResult): void {
+  addUsage(totals.usage, result.usage);
+  if (result.costUsd === null) totals.priced = false;
+  else totals.costUsd += result.costUsd;
+  totals.latencyMs += result.latencyMs;
 }
 
 function callRecord(
