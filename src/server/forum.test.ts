@@ -63,6 +63,8 @@ test("the forum view: open a thread, run a WhatIf as a troll on the mock, see th
   await page.waitForURL(/\/threads\/t1$/);
   // The thread: its post, then its 3 replies (p_reply 1, max_replies 3), none by the author before it.
   const cards = page.locator("article.utterance");
+  // The thread page renders once its data has come (count() does not wait for it).
+  await cards.nth(3).waitFor();
   assert.equal(await cards.count(), 4);
   const reply = page.locator('article[data-utterance="t1.1"]');
   await reply.getByRole("button", { name: "WhatIf…" }).click();

@@ -79,7 +79,7 @@ test("a participant consents, answers three questions, leaves, comes back by the
     await page.getByRole("button", { name: "Send" }).click();
     // The answer and the interviewer's next words (or the end) are shown.
     await page
-      .waitForFunction((n) => document.querySelectorAll(".turn").length >= n + 2, before, { timeout: 5000 })
+      .waitForFunction((n) => document.querySelectorAll(".turn").length >= n + 2, before, { timeout: 30_000 })
       .catch(async (e) => {
         throw new Error(
           `${e.message}\n${(await page.content()).slice(0, 3000)}\n${browser.errors.join("\n")}`,
