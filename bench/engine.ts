@@ -5,6 +5,7 @@
  *  2. responses/s through plan → cache → validate → store with an instant in-process model;
  *  3. cache hits/s replaying that run;
  *  4. episode turns/s (a sequential survey, 5 turns a person) with the instant model, and replayed.
+ * 2-4 also give their CPU seconds (all threads): the work done, writer thread included.
  * The last stdout line is a JSON object of the figures.
  */
 
@@ -145,21 +146,14 @@ async function instantScenario(itemsPerCall: number) {
     itemsPerCall,
   );
   const model = createInstantModel({ seed: 1 });
-  const t0 = performance.now();
-  const first = await runStudy({ study, store, dataDir: dir, model, agents, questions, concurrency: 64 });
-  const firstSeconds = (performance.now() - t0) / 1000;
-  const t1 = performance.now();
-  const replay = await runStudy({
-    study,
-    store,
-    dataDir: dir,
-    model,
-    agents,
-    questions,
-    concurrency: 64,
-    newRun: true,
-  });
-  const replaySeconds = (performance.now() - t1) / 1000;
+  const firstRun = await timed(() =>
+    runStudy({ study, store, dataDir: dir, model, agents, questions, concurrency: 64 }),
+  );
+  const replayRun = await timed(() =>
+    runStudy({ study, store, dataDir: dir, model, agents, questions, concurrency: 64, newRun: true }),
+  );
+  const [first, replay] = [firstRun.value, replayRun.value];
+  const [firstSeconds, replaySeconds] = [firstRun.seconds, replayRun.seconds];
   const counts = await store.jobCounts(replay.run.id);
   // The cache layer alone: key each job, look the keys up in batches, validate the answers; no
   // result rows written (the replay above includes writing them).
@@ -198,12 +192,15 @@ async function instantScenario(itemsPerCall: number) {
     replay_all_ok: counts.ok * itemsPerCall === responses,
     cache_layer_hits: layerHits,
     cache_layer_hits_per_s: Math.round(layerHits / layerSeconds),
+    cpu_s: round(firstRun.cpuSeconds, 3),
+    replay_cpu_s: round(replayRun.cpuSeconds, 3),
   };
   log(
     `instant model, ${itemsPerCall} item(s) per call: ${responses} responses in ${firstSeconds.toFixed(2)} s = ` +
       `${figures.responses_per_s}/s; replay: ${hits} cache hits in ${replaySeconds.toFixed(2)} s = ` +
       `${figures.cache_hits_per_s} hits/s (${figures.replay_responses_per_s} responses/s); cache layer alone ` +
-      `(key, look up, validate; no rows written): ${figures.cache_layer_hits_per_s} hits/s`,
+      `(key, look up, validate; no rows written): ${figures.cache_layer_hits_per_s} hits/s; CPU ${figures.cpu_s} s first, ` +
+      `${figures.replay_cpu_s} s replay`,
   );
   return figures;
 }
@@ -234,20 +231,14 @@ async function episodeScenario() {
     "episodes.yaml",
   );
   const model = createInstantModel({ seed: 1 });
-  const t0 = performance.now();
-  const first = await runStudy({ study: spec, store, dataDir: dir, model, agents, concurrency: 64 });
-  const firstSeconds = (performance.now() - t0) / 1000;
-  const t1 = performance.now();
-  const replay = await runStudy({
-    study: spec,
-    store,
-    dataDir: dir,
-    model,
-    agents,
-    concurrency: 64,
-    newRun: true,
-  });
-  const replaySeconds = (performance.now() - t1) / 1000;
+  const firstRun = await timed(() =>
+    runStudy({ study: spec, store, dataDir: dir, model, agents, concurrency: 64 }),
+  );
+  const replayRun = await timed(() =>
+    runStudy({ study: spec, store, dataDir: dir, model, agents, concurrency: 64, newRun: true }),
+  );
+  const [first, replay] = [firstRun.value, replayRun.value];
+  const [firstSeconds, replaySeconds] = [firstRun.seconds, replayRun.seconds];
   let turns = 0;
   for await (const _ of store.turns(replay.run.id)) turns++;
   await store.close();
@@ -260,13 +251,27 @@ async function episodeScenario() {
     replay_turns: turns,
     replay_turns_per_s: Math.round(turns / replaySeconds),
     replay_calls: replay.summary?.calls ?? -1,
+    cpu_s: round(firstRun.cpuSeconds, 3),
+    replay_cpu_s: round(replayRun.cpuSeconds, 3),
   };
   log(
     `episodes, instant model: ${people} people × 5 turns = ${firstTurns} turns in ${firstSeconds.toFixed(2)} s = ` +
       `${figures.turns_per_s} turns/s; replay from the cache: ${turns} turns in ${replaySeconds.toFixed(2)} s = ` +
-      `${figures.replay_turns_per_s} turns/s (${figures.replay_calls} calls)`,
+      `${figures.replay_turns_per_s} turns/s (${figures.replay_calls} calls); CPU ${figures.cpu_s} s first, ${figures.replay_cpu_s} s replay`,
   );
   return figures;
+}
+
+/**
+ * Wall-clock and CPU seconds (user + system, every thread of this process) of `work`: CPU time
+ * counts the writer thread's work too, which a rate does not show.
+ */
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number }> {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await work();
+  const used = process.cpuUsage(cpu);
+  return { value, seconds: (performance.now() - t0) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 const ZERO: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
