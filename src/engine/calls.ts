@@ -336,7 +336,6 @@ export class CallService {
     return { ok: false, reason, text, problems, totals };
   }
 
-  /** Reserves a call's worst case; waits for calls in flight to settle while the budget may still allow it. */
   /** Waits for calls in flight to settle until `worstCase` fits the budget, or ends the run. */
   private async waitToReserve(worstCase: number): Promise<void> {
     const { budget } = this.o;
