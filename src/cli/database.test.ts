@@ -1,10 +1,20 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { after, before, test } from "node:test";
+import { resolveDataDir } from "../data/index.ts";
 
 // The CLI as a user runs it, on real files: a CSV, a database on a read-only folder, a database
 // with a damaged page, paths that are not files.
@@ -15,16 +25,33 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Permissions do not bind root, so as root the "no permission" cases run as the user nobody. */
-const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * Permissions do not bind root, so as root the "no permission" cases run as the user nobody. It
+ * keeps the right to read and search any folder (CAP_DAC_READ_SEARCH, not the right to write): a
+ * checkout may sit in a folder only root can enter (CI clones into `mktemp -d`, mode 0700). That
+ * right does not hold for access(2), which existsSync uses, so the data directory is passed by its
+ * real path (CI links `shared/` beside the clone).
+ */
+const dataDir = realpathSync(resolveDataDir());
+const asNobody =
+  process.getuid?.() === 0
+    ? [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--inh-caps=+dac_read_search",
+        "--ambient-caps=+dac_read_search",
+      ]
+    : null;
 
 function populace(args: string[], options: { unprivileged?: boolean } = {}) {
-  return spawnSync(bin, args, {
+  const [command, argv] =
+    options.unprivileged && asNobody ? ["setpriv", [...asNobody, bin, ...args]] : [bin, args];
+  return spawnSync(command, argv, {
     cwd: dir,
     encoding: "utf8",
     timeout: 60_000, // a hang fails the test instead of blocking it
-    env: { ...process.env, POPULACE_DEBUG: "" },
-    ...(options.unprivileged ? asUser : {}),
+    env: { ...process.env, POPULACE_DEBUG: "", POPULACE_DATA_DIR: dataDir },
   });
 }
 
