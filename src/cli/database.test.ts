@@ -19,6 +19,7 @@ import { resolveDataDir } from "../data/index.ts";
 // The CLI as a user runs it, on real files: a CSV, a database on a read-only folder, a database
 // with a damaged page, paths that are not files.
 const bin = resolve(import.meta.dirname, "../../bin/populace");
+const main = resolve(import.meta.dirname, "main.ts");
 const dir = mkdtempSync(join(tmpdir(), "populace-db-"));
 after(() => {
   chmodSync(join(dir, "locked"), 0o755);
@@ -46,7 +47,10 @@ const asNobody =
 
 function populace(args: string[], options: { unprivileged?: boolean } = {}) {
   const [command, argv] =
-    options.unprivileged && asNobody ? ["setpriv", [...asNobody, bin, ...args]] : [bin, args];
+    options.unprivileged && asNobody
+      ? // bin/populace finds its Node with `[ -x ]`, which is access(2): nobody runs this one directly.
+        ["setpriv", [...asNobody, process.execPath, "--disable-warning=ExperimentalWarning", main, ...args]]
+      : [bin, args];
   return spawnSync(command, argv, {
     cwd: dir,
     encoding: "utf8",
