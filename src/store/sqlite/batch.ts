@@ -1,6 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { Plan, type PlanInput, type PlannedJob } from "../../designs/index.ts";
-import type { CommitBatch, ResponseRecord } from "../types.ts";
+import type { CommitBatch, OutcomeRow } from "../types.ts";
 
 /**
  * What a commit writes, as flat value lists (one per table, `width` values a row): built on the
@@ -69,12 +69,23 @@ const PLAN_SLICE = 8192;
  * an OS crash could lose the last transactions.
  */
 export function openDatabase(path: string): DatabaseSync {
-  const db = new DatabaseSync(path);
-  db.exec(
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000; PRAGMA mmap_size = 1073741824;",
-  );
+  // The busy timeout is set as the connection opens, before the switch to WAL: that switch needs
+  // the file to itself, and a reader looking in at that moment (another process, a test) must
+  // make it wait, not fail.
+  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000; PRAGMA mmap_size = 1073741824;",
+    );
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
+
+/** How long a connection waits for another's lock before a statement fails as busy. */
+const BUSY_TIMEOUT_MS = 5000;
 
 /** Prepared statements by SQL text, per connection. */
 export class Statements {
@@ -218,7 +229,7 @@ export function batchRows(batch: CommitBatch, runNumber: (runId: string) => numb
 }
 
 /** An answer taken whole from the cache: ok, and nothing spent on it (the columns INSERT_REPLAYED fixes). */
-function isReplayed(r: ResponseRecord): boolean {
+function isReplayed(r: OutcomeRow): boolean {
   return (
     r.cacheHit &&
     r.status === "ok" &&

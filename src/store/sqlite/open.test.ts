@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -142,4 +143,40 @@ test("a corrupted page gives one clear error naming the file, when opened or whe
   );
   assert.match(refusal(join(dir, "page1.db"), true), /is corrupted: .*; restore it from a backup$/);
   assert.ok(pageSize >= 512);
+});
+
+test("a reader holding the file as a new database is opened waits for it, then opens the store", async () => {
+  // A new database is made in rollback-journal mode (as createDatabaseFile makes it); the store's
+  // switch to WAL needs the file to itself. Another process reads it meanwhile (a user's sqlite3,
+  // a test peeking at progress): the open must wait for that reader, not fail.
+  const path = join(dir, "held.db");
+  const fresh = new DatabaseSync(path);
+  fresh.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)");
+  fresh.close();
+  const reader = spawn(
+    process.execPath,
+    [
+      "--disable-warning=ExperimentalWarning",
+      "--input-type=module",
+      "-e",
+      `import { DatabaseSync } from "node:sqlite";
+       const db = new DatabaseSync(${JSON.stringify(path)});
+       db.exec("BEGIN");
+       db.prepare("SELECT COUNT(*) FROM schema_migrations").get();
+       process.stdout.write("holding\\n");
+       setTimeout(() => { db.exec("COMMIT"); db.close(); }, 1500);`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const ended = once(reader, "exit");
+  await once(reader.stdout!, "data");
+  const store = openStore(path);
+  try {
+    await store.saveStudy({ id: "v1", name: "s", spec: {}, createdAt: run.createdAt });
+    await store.openRun({ ...run, id: "held" });
+    assert.equal((await store.getRun("held"))?.id, "held");
+  } finally {
+    await store.close();
+    await ended;
+  }
 });

@@ -55,7 +55,10 @@ export function openChecked(
     db = openReadOnly(path);
     checkPopulaceTables(db, path, options);
     if (!options.readOnly) {
+      // Forgotten once closed: if the reopening fails, the catch below must not close it again
+      // (a second close throws, and would hide why the reopening failed).
       db.close();
+      db = undefined;
       db = openWritable(path);
       return { db, writable: true };
     }
@@ -73,6 +76,7 @@ export function openChecked(
       );
     }
     db.close();
+    db = undefined;
     db = openWritable(path);
     return { db, writable: true };
   } catch (error) {
