@@ -1,11 +1,11 @@
 import type { Question } from "../instruments/types.ts";
 import { type ParsedAnswer, type ParsedAnswers, parseAnswers, repairRequest } from "../llm/index.ts";
 import type { ModelRequest, ModelResponse } from "../llm/types.ts";
-import type { CachedResponse, JobOutcome, JobRecord, ResponseRecord } from "../store/types.ts";
-import { type CallService, type Checked, type ModelEntry, type Totals, ZERO_USAGE } from "./calls.ts";
+import type { CachedResponse, JobOutcome, JobRecord, OutcomeRow } from "../store/types.ts";
+import { type CallService, type Checked, type ModelEntry, nowIso, type Totals, ZERO_USAGE } from "./calls.ts";
 import type { JobRunner, Queued } from "./executor.ts";
 import { type KeyedJob, RequestBuilder, type RequestSettings } from "./requests.ts";
-import { CACHED_TOTALS, outcomeOf, responseRow } from "./rows.ts";
+import { outcomeOf, replayedRow, responseRow } from "./rows.ts";
 
 const CHECKED_PER_QUESTION_SET = 4096;
 
@@ -58,7 +58,11 @@ export class BatchRunner implements JobRunner<KeyedJob> {
   ): boolean {
     const parsed = this.check(p.questions, cached);
     if (parsed.problems.length > 0) return false;
-    finish(this.outcome(p, parsed.answers, cached, CACHED_TOTALS, []), true);
+    const { job, questions } = p;
+    const createdAt = nowIso();
+    const rows: OutcomeRow[] = [];
+    for (const q of questions) rows.push(replayedRow(job, q.id, parsed.answers[q.id], cached, createdAt));
+    finish(outcomeOf(this.runId, job, rows), true);
     return true;
   }
 
@@ -134,7 +138,7 @@ export class BatchRunner implements JobRunner<KeyedJob> {
     lastText: string | null = null,
   ): JobOutcome {
     const { job, questions } = p;
-    const responses: ResponseRecord[] = [];
+    const responses: OutcomeRow[] = [];
     // No map for the usual job whose items all have answers (every cache hit of a replay).
     const failedReasons = failed.length > 0 ? new Map(failed.map((f) => [f.item, f.reason])) : null;
     for (const q of questions) {
@@ -142,8 +146,6 @@ export class BatchRunner implements JobRunner<KeyedJob> {
       const reason = failedReasons?.get(q.id);
       responses.push(
         responseRow(
-          this.runId,
-          this.entry.model.id,
           job,
           answer && reason === undefined
             ? {

@@ -188,8 +188,6 @@ export class EpisodeRunner implements JobRunner<null> {
     const rows = responses.map((r) => {
       const t = r.turn === null ? undefined : turns[r.turn];
       return responseRow(
-        s.runId,
-        s.model.model.id,
         job,
         {
           item: r.item,

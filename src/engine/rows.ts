@@ -1,5 +1,6 @@
 import type { Answer } from "../instruments/types.ts";
-import type { JobOutcome, ResponseRecord } from "../store/types.ts";
+import type { ParsedAnswer } from "../llm/index.ts";
+import type { CachedResponse, JobOutcome, OutcomeRow, ResponseRecord } from "../store/types.ts";
 import { nowIso, type Totals, ZERO_USAGE } from "./calls.ts";
 
 /** What a job's row says besides its tokens and cost. */
@@ -20,8 +21,6 @@ export interface RowJob {
   jobId: string;
   seq: number;
   agentId: string;
-  arm: string;
-  replicate: number;
 }
 
 /** A job answered wholly from the cache: nothing spent. Shared, so read-only. */
@@ -37,23 +36,11 @@ export const CACHED_TOTALS: Totals = Object.freeze({
  * One response row. `share` rows split `totals` evenly (several items answered by one call), so
  * sums over rows stay right.
  */
-export function responseRow(
-  runId: string,
-  model: string,
-  job: RowJob,
-  row: RowContent,
-  totals: Totals,
-  share: number,
-): ResponseRecord {
+export function responseRow(job: RowJob, row: RowContent, totals: Totals, share: number): OutcomeRow {
   // One literal, not a spread of a shared part: this runs once per answer.
   return {
-    runId,
-    jobId: job.jobId,
     item: row.item,
     agentId: row.agentId ?? job.agentId,
-    arm: job.arm,
-    replicate: job.replicate,
-    model,
     status: row.status,
     answer: row.answer,
     reason: row.reason,
@@ -72,8 +59,41 @@ export function responseRow(
   };
 }
 
+/**
+ * A row answered from the cache in a replay: what responseRow gives with CACHED_TOTALS, in the
+ * same field order (one shape for the store to read), built directly since a replay makes one
+ * per answer. `createdAt` is the job's, read once.
+ */
+export function replayedRow(
+  job: RowJob,
+  item: string,
+  answer: ParsedAnswer,
+  reply: CachedResponse,
+  createdAt: string,
+): OutcomeRow {
+  return {
+    item,
+    agentId: job.agentId,
+    status: "ok",
+    answer: answer.answer,
+    reason: null,
+    probabilities: answer.probabilities ?? null,
+    rawText: reply.text,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    latencyMs: 0,
+    modelSnapshot: reply.modelSnapshot ?? null,
+    cacheHit: true,
+    createdAt,
+    turn: null,
+  };
+}
+
 /** A job's outcome from its rows: failed when any row failed (the others keep their answers). */
-export function outcomeOf(runId: string, job: RowJob, responses: ResponseRecord[]): JobOutcome {
+export function outcomeOf(runId: string, job: RowJob, responses: OutcomeRow[]): JobOutcome {
   let status: JobOutcome["status"] = "ok";
   for (const r of responses) if (r.status === "failed") status = "failed";
   return { runId, jobId: job.jobId, seq: job.seq, agentId: job.agentId, status, responses };

@@ -151,8 +151,15 @@ export interface JobOutcome {
   /** The job's agent: responses of other participants are stored with their own. */
   agentId: string;
   status: "ok" | "failed";
-  responses: ResponseRecord[];
+  responses: OutcomeRow[];
 }
+
+/**
+ * A response as a job's outcome carries it: without what is the job's (run, job, arm, replicate)
+ * or the run's (model), which the store keeps once per job. A replay builds one per answer, so
+ * the fields it does not need are not built at all.
+ */
+export type OutcomeRow = Omit<ResponseRecord, "runId" | "jobId" | "arm" | "replicate" | "model">;
 
 export interface CacheEntry {
   key: string;
