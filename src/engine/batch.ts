@@ -2,10 +2,10 @@ import type { Question } from "../instruments/types.ts";
 import { type ParsedAnswer, type ParsedAnswers, parseAnswers, repairRequest } from "../llm/index.ts";
 import type { ModelRequest, ModelResponse } from "../llm/types.ts";
 import type { CachedResponse, JobOutcome, JobRecord, OutcomeRow } from "../store/types.ts";
-import { type CallService, type Checked, type ModelEntry, nowIso, type Totals, ZERO_USAGE } from "./calls.ts";
+import { type CallService, type Checked, type ModelEntry, type Totals, ZERO_USAGE } from "./calls.ts";
 import type { JobRunner, Queued } from "./executor.ts";
 import { type KeyedJob, RequestBuilder, type RequestSettings } from "./requests.ts";
-import { outcomeOf, replayedRow, responseRow } from "./rows.ts";
+import { CACHED_TOTALS, outcomeOf, responseRow } from "./rows.ts";
 
 const CHECKED_PER_QUESTION_SET = 4096;
 
@@ -58,11 +58,7 @@ export class BatchRunner implements JobRunner<KeyedJob> {
   ): boolean {
     const parsed = this.check(p.questions, cached);
     if (parsed.problems.length > 0) return false;
-    const { job, questions } = p;
-    const createdAt = nowIso();
-    const rows: OutcomeRow[] = [];
-    for (const q of questions) rows.push(replayedRow(job, q.id, parsed.answers[q.id], cached, createdAt));
-    finish(outcomeOf(this.runId, job, rows), true);
+    finish(this.outcome(p, parsed.answers, cached, CACHED_TOTALS, []), true);
     return true;
   }
 

@@ -1,6 +1,5 @@
 import type { Answer } from "../instruments/types.ts";
-import type { ParsedAnswer } from "../llm/index.ts";
-import type { CachedResponse, JobOutcome, OutcomeRow, ResponseRecord } from "../store/types.ts";
+import type { JobOutcome, OutcomeRow, ResponseRecord } from "../store/types.ts";
 import { nowIso, type Totals, ZERO_USAGE } from "./calls.ts";
 
 /** What a job's row says besides its tokens and cost. */
@@ -56,39 +55,6 @@ export function responseRow(job: RowJob, row: RowContent, totals: Totals, share:
     cacheHit: totals.allCached,
     createdAt: nowIso(),
     turn: row.turn,
-  };
-}
-
-/**
- * A row answered from the cache in a replay: what responseRow gives with CACHED_TOTALS, in the
- * same field order (one shape for the store to read), built directly since a replay makes one
- * per answer. `createdAt` is the job's, read once.
- */
-export function replayedRow(
-  job: RowJob,
-  item: string,
-  answer: ParsedAnswer,
-  reply: CachedResponse,
-  createdAt: string,
-): OutcomeRow {
-  return {
-    item,
-    agentId: job.agentId,
-    status: "ok",
-    answer: answer.answer,
-    reason: null,
-    probabilities: answer.probabilities ?? null,
-    rawText: reply.text,
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0,
-    latencyMs: 0,
-    modelSnapshot: reply.modelSnapshot ?? null,
-    cacheHit: true,
-    createdAt,
-    turn: null,
   };
 }
 

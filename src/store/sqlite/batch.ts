@@ -64,6 +64,9 @@ export const AGENT_WIDTH = 5;
 const ROWS_PER_STATEMENT = 32;
 const PLAN_SLICE = 8192;
 
+/** How long a connection waits for another's lock before a statement fails as busy. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * WAL with synchronous=NORMAL keeps every committed row through a process crash (kill -9); only
  * an OS crash could lose the last transactions.
@@ -83,9 +86,6 @@ export function openDatabase(path: string): DatabaseSync {
   }
   return db;
 }
-
-/** How long a connection waits for another's lock before a statement fails as busy. */
-const BUSY_TIMEOUT_MS = 5000;
 
 /** Prepared statements by SQL text, per connection. */
 export class Statements {

@@ -49,19 +49,20 @@ export function openChecked(
 ): { db: DatabaseSync; writable: boolean } {
   checkDatabasePath(path, options);
   let db: DatabaseSync | undefined;
+  // The read-only connection is forgotten once closed: if the reopening fails, the catch below
+  // must not close it again (a second close throws, and would hide why the reopening failed).
+  const reopenWritable = () => {
+    db?.close();
+    db = undefined;
+    db = openWritable(path);
+    return { db, writable: true };
+  };
   try {
     // Tables are looked at through a read-only connection first: opening for writing switches
     // the file to WAL, which is a write to another program's database.
     db = openReadOnly(path);
     checkPopulaceTables(db, path, options);
-    if (!options.readOnly) {
-      // Forgotten once closed: if the reopening fails, the catch below must not close it again
-      // (a second close throws, and would hide why the reopening failed).
-      db.close();
-      db = undefined;
-      db = openWritable(path);
-      return { db, writable: true };
-    }
+    if (!options.readOnly) return reopenWritable();
     const version = storedVersion(db);
     if (version > schemaVersion) {
       throw new UserError(
@@ -75,10 +76,7 @@ export function openChecked(
         `database ${path} has schema version ${version} and must be upgraded to ${schemaVersion} before it can be read, but it is read-only; copy it to a writable folder`,
       );
     }
-    db.close();
-    db = undefined;
-    db = openWritable(path);
-    return { db, writable: true };
+    return reopenWritable();
   } catch (error) {
     db?.close();
     if (error instanceof UserError) throw error;
