@@ -6,7 +6,8 @@
  *  3. cache hits/s replaying that run;
  *  4. episode turns/s (a sequential survey, 5 turns a person) with the instant model, and replayed.
  * 2-4 also give their CPU seconds (all threads): the work done, writer thread included.
- * The last stdout line is a JSON object of the figures.
+ * Each part runs in a process of its own (see `parts`). The last stdout line is a JSON object of
+ * the figures.
  */
 
 import { spawn } from "node:child_process";
@@ -26,7 +27,6 @@ import { openStore } from "../src/store/index.ts";
 import { runStudy } from "../src/study/index.ts";
 
 const cli = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "populace-bench-"));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function syntheticStudy(agents: number, items: number, name: string, itemsPerCall = 1) {
@@ -85,6 +85,7 @@ async function startMockProcess(
 }
 
 async function httpScenario(
+  dir: string,
   label: string,
   o: { rpm?: number; concurrency: number; latencyMs: number; jobs: number },
 ) {
@@ -136,7 +137,7 @@ async function httpScenario(
   return figures;
 }
 
-async function instantScenario(itemsPerCall: number) {
+async function instantScenario(dir: string, itemsPerCall: number) {
   const store = openStore(join(dir, `instant-${itemsPerCall}.db`));
   const responses = 100_000;
   const { study, questions, agents } = syntheticStudy(
@@ -209,7 +210,7 @@ async function instantScenario(itemsPerCall: number) {
  * Episodes through the whole pipeline: a sequential survey of 5 items (5 turns a person, each
  * carrying the conversation so far) with the instant model, then a replay of it from the cache.
  */
-async function episodeScenario() {
+async function episodeScenario(dir: string) {
   const store = openStore(join(dir, "episodes.db"));
   const people = 20_000;
   const { agents } = syntheticStudy(people, 5, "episodes");
@@ -277,40 +278,113 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
 const ZERO: Usage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-// BENCH_ONLY=instant,episodes (names: http, instant, episodes) runs a part, for A/B comparisons.
-const only = process.env.BENCH_ONLY?.split(",");
-const wanted = (part: string) => !only || only.includes(part);
+/**
+ * The parts, each run in a process of its own: a figure must not depend on what ran before it.
+ * In one process the HTTP scenarios warmed up code that the instant parts then ran, and moved
+ * their figures by up to 17% on the same commit (a user's `populace run` starts cold, as a part
+ * does here). The instant and episode parts are cheap, so each runs BENCH_RUNS times (default 3)
+ * and every figure is the median of its runs: single runs on a 2-core VM vary by ±25%.
+ */
+const parts = {
+  rpm_bound: { group: "http", repeated: false, measure: (dir: string) => rpmBound(dir) },
+  concurrency_bound: { group: "http", repeated: false, measure: (dir: string) => concurrencyBound(dir) },
+  concurrency_bound_100ms: { group: "http", repeated: false, measure: (dir: string) => fastServer(dir) },
+  pipeline_1_item_per_call: {
+    group: "instant",
+    repeated: true,
+    measure: (dir: string) => instantScenario(dir, 1),
+  },
+  pipeline_5_items_per_call: {
+    group: "instant",
+    repeated: true,
+    measure: (dir: string) => instantScenario(dir, 5),
+  },
+  episodes_5_turns: { group: "episodes", repeated: true, measure: (dir: string) => episodeScenario(dir) },
+} as const;
+type Part = keyof typeof parts;
+type Figures = Record<string, number | boolean>;
 
-try {
-  // RPM-bound: the rate limiter's pacing. Concurrency-bound: the worker pool's. Real LLM calls take
-  // 0.5-5 s; 250 ms keeps the run short while loopback HTTP (~2.5 ms a call here) stays a small
-  // part of each call. The 100 ms run shows how much that fixed cost weighs on a faster server.
-  const http = wanted("http");
-  const rpmBound = http
-    ? await httpScenario("rpm-bound", { rpm: 3000, concurrency: 16, latencyMs: 100, jobs: 1000 })
-    : null;
-  // Job counts are whole rounds of the concurrency (2,560 = 80 × 32, 1,600 = 100 × 16): the bound
-  // is a steady rate, and a last round of 4 calls out of 32 (2,500 jobs) took a whole latency
-  // for them, lowering the ratio by ~1% for a reason that is the benchmark's, not the engine's.
-  const concurrencyBound = http
-    ? await httpScenario("concurrency-bound", { concurrency: 32, latencyMs: 250, jobs: 2560 })
-    : null;
-  const fastServer = http
-    ? await httpScenario("concurrency-bound-100ms", { concurrency: 16, latencyMs: 100, jobs: 1600 })
-    : null;
-  const instant = wanted("instant") ? await instantScenario(1) : null;
-  const instantMulti = wanted("instant") ? await instantScenario(5) : null;
-  const episodes = wanted("episodes") ? await episodeScenario() : null;
-  process.stdout.write(
-    `${JSON.stringify({
-      rpm_bound: rpmBound,
-      concurrency_bound: concurrencyBound,
-      concurrency_bound_100ms: fastServer,
-      pipeline_1_item_per_call: instant,
-      pipeline_5_items_per_call: instantMulti,
-      episodes_5_turns: episodes,
-    })}\n`,
-  );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+// RPM-bound: the rate limiter's pacing. Concurrency-bound: the worker pool's. Real LLM calls take
+// 0.5-5 s; 250 ms keeps the run short while loopback HTTP (~2.5 ms a call here) stays a small part
+// of each call. The 100 ms run shows how much that fixed cost weighs on a faster server.
+const rpmBound = (dir: string) =>
+  httpScenario(dir, "rpm-bound", { rpm: 3000, concurrency: 16, latencyMs: 100, jobs: 1000 });
+// Job counts are whole rounds of the concurrency (2,560 = 80 × 32, 1,600 = 100 × 16): the bound
+// is a steady rate, and a last round of 4 calls out of 32 (2,500 jobs) took a whole latency for
+// them, lowering the ratio by ~1% for a reason that is the benchmark's, not the engine's.
+const concurrencyBound = (dir: string) =>
+  httpScenario(dir, "concurrency-bound", { concurrency: 32, latencyMs: 250, jobs: 2560 });
+const fastServer = (dir: string) =>
+  httpScenario(dir, "concurrency-bound-100ms", { concurrency: 16, latencyMs: 100, jobs: 1600 });
+
+/** Runs one part in a child process (this file with BENCH_PART set); its last stdout line is its figures. */
+function runPart(part: Part): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_PART: part },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.once("exit", (code) => {
+      const lines = out.trimEnd().split("\n");
+      if (code !== 0) return reject(new Error(`bench part ${part} exited with code ${code}`));
+      for (const line of lines.slice(0, -1)) log(line);
+      resolve(JSON.parse(lines[lines.length - 1]) as Figures);
+    });
+  });
+}
+
+/** Each figure's median over the runs (booleans: true only if true in every run). */
+function medians(runs: Figures[]): Figures {
+  const out: Figures = {};
+  for (const key of Object.keys(runs[0])) {
+    const values = runs.map((r) => r[key]);
+    if (typeof values[0] === "boolean") out[key] = values.every(Boolean);
+    else {
+      const sorted = (values as number[]).toSorted((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      out[key] = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+  }
+  return out;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench:engine: ${message}\n`);
+  process.exit(2);
+}
+
+const part = process.env.BENCH_PART as Part | undefined;
+if (part) {
+  if (!(part in parts)) fail(`unknown BENCH_PART ${part}; parts: ${Object.keys(parts).join(", ")}`);
+  const dir = mkdtempSync(join(tmpdir(), "populace-bench-"));
+  try {
+    process.stdout.write(`${JSON.stringify(await parts[part].measure(dir))}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  // BENCH_ONLY=instant,episodes (groups: http, instant, episodes) runs some parts, for A/B comparisons.
+  const only = process.env.BENCH_ONLY?.split(",");
+  const repeats = Number(process.env.BENCH_RUNS ?? 3);
+  if (!Number.isInteger(repeats) || repeats < 1)
+    fail(`BENCH_RUNS must be a whole number ≥ 1, not ${process.env.BENCH_RUNS}`);
+  const groups = ["http", "instant", "episodes"];
+  for (const g of only ?? [])
+    if (!groups.includes(g)) fail(`unknown BENCH_ONLY group ${g}; groups: ${groups.join(", ")}`);
+  const figures: Partial<Record<Part, Figures | null>> = {};
+  for (const [name, p] of Object.entries(parts) as [Part, (typeof parts)[Part]][]) {
+    if (only && !only.includes(p.group)) {
+      figures[name] = null;
+      continue;
+    }
+    const runs: Figures[] = [];
+    for (let i = 0; i < (p.repeated ? repeats : 1); i++) runs.push(await runPart(name));
+    figures[name] = runs.length === 1 ? runs[0] : { ...medians(runs), runs: runs.length };
+    if (runs.length > 1) log(`${name}: medians of ${runs.length} runs ${JSON.stringify(figures[name])}`);
+  }
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

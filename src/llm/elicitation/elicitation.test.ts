@@ -133,6 +133,31 @@ test("generate parse: each invalid item is a precise problem, valid items still 
   assert.deepEqual(nan.problems, [{ item: "age", reason: 'age: "old" is not a number' }]);
 });
 
+test("generate parse: a closed question's check gives the same verdicts when replies repeat", () => {
+  // Each option's result object is shared by every reply that picks it; the verdicts must not
+  // depend on what was checked before.
+  const scale: Question = {
+    id: "scale",
+    type: "multiple_choice",
+    text: "Pick one",
+    options: ["1", "2", "Agree"],
+  };
+  const answerOf = (value: unknown) => {
+    const out = parseAnswers([scale], "generate", reply(JSON.stringify({ answers: { scale: value } })));
+    return out.problems.length ? out.problems[0].reason : out.answers.scale.answer;
+  };
+  for (let round = 0; round < 2; round++) {
+    assert.equal(answerOf("Agree"), "Agree");
+    assert.equal(answerOf(" agree"), "Agree");
+    assert.equal(answerOf(2), "2");
+    assert.equal(answerOf("2"), "2");
+    assert.equal(answerOf("Disagree"), 'scale: "Disagree" is not one of the options (1, 2, Agree)');
+    assert.equal(answerOf(true), "scale: true is not one of the options (1, 2, Agree)");
+  }
+  for (let i = 0; i < 300; i++) assert.equal(answerOf(`${" ".repeat(i)}AGREE`), "Agree");
+  assert.equal(answerOf("Agreed"), 'scale: "Agreed" is not one of the options (1, 2, Agree)');
+});
+
 test("generate parse: non-JSON and shapeless replies", () => {
   const notJson = parseAnswers(questions, "generate", reply("I favor it."));
   assert.equal(notJson.problems.length, 1);

@@ -1,4 +1,4 @@
-import { answerRule, optionsOf } from "../../instruments/answers.ts";
+import { answerRules, optionsOf } from "../../instruments/answers.ts";
 import type { Answer, Question } from "../../instruments/types.ts";
 import type { ModelResponse } from "../types.ts";
 import { type ElicitationMode, OPTION_LETTERS } from "./build.ts";
@@ -53,12 +53,14 @@ function parseGenerate(questions: Question[], text: string): ParsedAnswers {
     out.problems.push({ reason: `the reply has no "answers" object: ${quote(text.trim())}` });
     return out;
   }
-  for (const q of questions) {
+  const rules = answerRules(questions);
+  for (let i = 0; i < questions.length; i++) {
+    const q = questions[i];
     if (!(q.id in answers) || answers[q.id] === null || answers[q.id] === undefined) {
       out.problems.push({ item: q.id, reason: `${q.id}: no answer given` });
       continue;
     }
-    const checked = answerRule(q).check(answers[q.id]);
+    const checked = rules[i].check(answers[q.id]);
     if ("answer" in checked) out.answers[q.id] = { answer: checked.answer };
     else out.problems.push({ item: q.id, reason: checked.reason });
   }
