@@ -37,15 +37,14 @@ function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
 
 function closedRule(q: Question, options: string[]): AnswerRule {
   const schema = z.enum(options as [string, ...string[]]);
-  // The check is the enum's own test, membership in its values, done here rather than through
-  // safeParse: a replay checks 100,000 replies, and the parse's result objects and dispatch were
-  // a third of the check's time. Each option's result is made once and handed out again (callers
-  // only read it).
-  const values: readonly string[] = schema.options;
-  const results = values.map((answer) => ({ answer }));
+  // The check is the enum's own test, membership in its values (the options), done here rather
+  // than through safeParse: a replay checks 100,000 replies, and the parse's result objects and
+  // dispatch were a third of the check's time. Each option's result is made once and handed out
+  // again (callers only read it).
+  const results = options.map((answer) => ({ answer }));
   const byNormal = new Map<string, { answer: string }>();
   // Reversed, so that of two options alike but for case or spacing the first wins.
-  for (let i = values.length - 1; i >= 0; i--) byNormal.set(normalize(values[i]), results[i]);
+  for (let i = options.length - 1; i >= 0; i--) byNormal.set(normalize(options[i]), results[i]);
   return {
     jsonSchema: jsonSchemaOf(schema),
     allowed: `Options: ${options.map((o) => JSON.stringify(o)).join(" | ")}`,
@@ -54,7 +53,7 @@ function closedRule(q: Question, options: string[]): AnswerRule {
       // A model may write an option with other case or spacing, or a numeric option as a number.
       const text = typeof value === "number" ? String(value) : value;
       if (typeof text === "string") {
-        const i = values.indexOf(text);
+        const i = options.indexOf(text);
         if (i >= 0) return results[i];
         const match = byNormal.get(normalize(text));
         if (match) return match;
