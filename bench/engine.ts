@@ -286,9 +286,30 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
  * and every figure is the median of its runs: single runs on a 2-core VM vary by ±25%.
  */
 const parts = {
-  rpm_bound: { group: "http", repeated: false, measure: (dir: string) => rpmBound(dir) },
-  concurrency_bound: { group: "http", repeated: false, measure: (dir: string) => concurrencyBound(dir) },
-  concurrency_bound_100ms: { group: "http", repeated: false, measure: (dir: string) => fastServer(dir) },
+  // RPM-bound: the rate limiter's pacing. Concurrency-bound: the worker pool's. Real LLM calls
+  // take 0.5-5 s; 250 ms keeps the run short while loopback HTTP (~2.5 ms a call here) stays a
+  // small part of each call. The 100 ms run shows how much that fixed cost weighs on a faster
+  // server. Job counts are whole rounds of the concurrency (2,560 = 80 × 32, 1,600 = 100 × 16):
+  // the bound is a steady rate, and a last round of 4 calls out of 32 (2,500 jobs) took a whole
+  // latency for them, lowering the ratio by ~1% for a reason that is the benchmark's.
+  rpm_bound: {
+    group: "http",
+    repeated: false,
+    measure: (dir: string) =>
+      httpScenario(dir, "rpm-bound", { rpm: 3000, concurrency: 16, latencyMs: 100, jobs: 1000 }),
+  },
+  concurrency_bound: {
+    group: "http",
+    repeated: false,
+    measure: (dir: string) =>
+      httpScenario(dir, "concurrency-bound", { concurrency: 32, latencyMs: 250, jobs: 2560 }),
+  },
+  concurrency_bound_100ms: {
+    group: "http",
+    repeated: false,
+    measure: (dir: string) =>
+      httpScenario(dir, "concurrency-bound-100ms", { concurrency: 16, latencyMs: 100, jobs: 1600 }),
+  },
   pipeline_1_item_per_call: {
     group: "instant",
     repeated: true,
@@ -304,19 +325,6 @@ const parts = {
 type Part = keyof typeof parts;
 type Figures = Record<string, number | boolean>;
 
-// RPM-bound: the rate limiter's pacing. Concurrency-bound: the worker pool's. Real LLM calls take
-// 0.5-5 s; 250 ms keeps the run short while loopback HTTP (~2.5 ms a call here) stays a small part
-// of each call. The 100 ms run shows how much that fixed cost weighs on a faster server.
-const rpmBound = (dir: string) =>
-  httpScenario(dir, "rpm-bound", { rpm: 3000, concurrency: 16, latencyMs: 100, jobs: 1000 });
-// Job counts are whole rounds of the concurrency (2,560 = 80 × 32, 1,600 = 100 × 16): the bound
-// is a steady rate, and a last round of 4 calls out of 32 (2,500 jobs) took a whole latency for
-// them, lowering the ratio by ~1% for a reason that is the benchmark's, not the engine's.
-const concurrencyBound = (dir: string) =>
-  httpScenario(dir, "concurrency-bound", { concurrency: 32, latencyMs: 250, jobs: 2560 });
-const fastServer = (dir: string) =>
-  httpScenario(dir, "concurrency-bound-100ms", { concurrency: 16, latencyMs: 100, jobs: 1600 });
-
 /** Runs one part in a child process (this file with BENCH_PART set); its last stdout line is its figures. */
 function runPart(part: Part): Promise<Figures> {
   return new Promise((resolve, reject) => {
@@ -329,8 +337,8 @@ function runPart(part: Part): Promise<Figures> {
       out += d;
     });
     child.once("exit", (code) => {
-      const lines = out.trimEnd().split("\n");
       if (code !== 0) return reject(new Error(`bench part ${part} exited with code ${code}`));
+      const lines = out.trimEnd().split("\n");
       for (const line of lines.slice(0, -1)) log(line);
       resolve(JSON.parse(lines[lines.length - 1]) as Figures);
     });
